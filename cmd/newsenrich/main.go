@@ -1,0 +1,68 @@
+// Command newsenrich is the news enrichment worker and its tools. main only
+// dispatches to a subcommand; each subcommand wires its own components.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// A command runs with its own arguments; the context is cancelled on
+// SIGINT/SIGTERM.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"run":    {"consume, enrich and publish (the worker)", runCommand},
+		"demo":   {"embedded broker + sample articles + the worker, printing enriched events", demoCommand},
+		"enrich": {"JSON/JSONL articles on stdin -> enriched JSONL on stdout, no Kafka", enrichCommand},
+		"eval":   {"score the processor on gold sets (P/R/F1, throughput)", evalCommand},
+		"bench":  {"throughput, latency and memory of the processor and the worker, with baselines", benchCommand},
+		"train":  {"train the entity model from CoNLL corpora", trainCommand},
+		"replay": {"re-enrich a time or offset range into the output topic", replayCommand},
+	}
+}
+
+func main() {
+	cmds := commands()
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage(cmds)
+		if len(os.Args) < 2 {
+			os.Exit(2)
+		}
+		return
+	}
+	cmd, ok := cmds[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "newsenrich: unknown command %q\n\n", os.Args[1])
+		usage(cmds)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := cmd.run(ctx, os.Args[2:])
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "newsenrich %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}
+
+func usage(cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(os.Stderr, "usage: newsenrich <command> [flags]\n\ncommands:")
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-7s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\n'newsenrich <command> -h' lists a command's flags.")
+}
