@@ -1,0 +1,558 @@
+// Package topics tags an article with IPTC Media Topics: the 17 top-level
+// topics, and a deeper code where the evidence for it is strong.
+//
+// The tagger is a weighted lexicon, compiled once into a flat hash table:
+// hand-written news vocabulary per topic (data/lexicon.txt), the IPTC
+// vocabulary's own labels and definitions (data/iptc-mediatopics.tsv, CC BY
+// 4.0, see data/NOTICE.md), and cues from the names of ORG entities. Tagging
+// is one pass over the title and body tokens with a hash lookup per token (and
+// per phrase prefix); repeated words count less each time, title words count
+// more, and evidence for a deeper concept rolls up to its top-level topic.
+package topics
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+//go:embed data/iptc-mediatopics.tsv
+var iptcTSV string
+
+//go:embed data/lexicon.txt
+var handLexicon string
+
+// Config tunes how evidence becomes topics. The zero value of a field means
+// its default (see DefaultConfig).
+type Config struct {
+	// TitleWeight multiplies the evidence of title tokens.
+	TitleWeight float64
+	// LeadWeight multiplies the evidence of the body's first sentence (the
+	// lead, which states what the story is about).
+	LeadWeight float64
+	// Saturation is the evidence at which a topic's score reaches 1-1/e.
+	Saturation float64
+	// MinEvidence is the least evidence the best topic needs before any
+	// topic is emitted (a guard against tagging near-empty texts).
+	MinEvidence float64
+	// MinRelative drops top-level topics with less than this fraction of
+	// the best topic's evidence.
+	MinRelative float64
+	// MinScore drops topics scoring below it.
+	MinScore float64
+	// DeepMinEvidence and DeepMinShare gate deeper codes: a sub-topic is
+	// emitted when its evidence is at least DeepMinEvidence and at least
+	// DeepMinShare of its top-level topic's evidence.
+	DeepMinEvidence float64
+	DeepMinShare    float64
+	// MaxTopics caps the number of topics per article.
+	MaxTopics int
+	// NoDeep emits top-level topics only.
+	NoDeep bool
+	// IPTCOnly leaves out the hand-written lexicon and the entity cues (an
+	// ablation: how far the IPTC vocabulary alone gets).
+	IPTCOnly bool
+	// NoIPTC leaves out the evidence derived from the IPTC labels and
+	// definitions (the other ablation).
+	NoIPTC bool
+}
+
+// DefaultConfig returns the settings the package is measured with.
+func DefaultConfig() Config {
+	return Config{
+		TitleWeight:     3,
+		LeadWeight:      1.5,
+		Saturation:      10,
+		MinEvidence:     1.5,
+		MinRelative:     0.6,
+		MinScore:        0.2,
+		DeepMinEvidence: 5,
+		DeepMinShare:    0.4,
+		MaxTopics:       6,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	set := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&c.TitleWeight, d.TitleWeight)
+	set(&c.LeadWeight, d.LeadWeight)
+	set(&c.Saturation, d.Saturation)
+	set(&c.MinEvidence, d.MinEvidence)
+	set(&c.MinRelative, d.MinRelative)
+	set(&c.MinScore, d.MinScore)
+	set(&c.DeepMinEvidence, d.DeepMinEvidence)
+	set(&c.DeepMinShare, d.DeepMinShare)
+	if c.MaxTopics == 0 {
+		c.MaxTopics = d.MaxTopics
+	}
+	return c
+}
+
+// Validate reports settings that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	pos := func(name string, v float64) {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			errs = append(errs, fmt.Errorf("topics: %s must be a finite number >= 0, got %v", name, v))
+		}
+	}
+	pos("TitleWeight", c.TitleWeight)
+	pos("LeadWeight", c.LeadWeight)
+	pos("Saturation", c.Saturation)
+	pos("MinEvidence", c.MinEvidence)
+	pos("DeepMinEvidence", c.DeepMinEvidence)
+	frac := func(name string, v float64) {
+		if !(v >= 0 && v <= 1) {
+			errs = append(errs, fmt.Errorf("topics: %s must be in [0,1], got %v", name, v))
+		}
+	}
+	frac("MinRelative", c.MinRelative)
+	frac("MinScore", c.MinScore)
+	frac("DeepMinShare", c.DeepMinShare)
+	if c.IPTCOnly && c.NoIPTC {
+		errs = append(errs, errors.New("topics: IPTCOnly and NoIPTC leave no lexicon"))
+	}
+	if c.MaxTopics < 0 {
+		errs = append(errs, fmt.Errorf("topics: MaxTopics must be >= 0, got %d", c.MaxTopics))
+	}
+	return errors.Join(errs...)
+}
+
+// Tagger assigns topics. It is immutable after New and safe for concurrent
+// use; per-article scratch space is pooled.
+type Tagger struct {
+	cfg     Config
+	vocab   *vocabulary
+	lex     lexicon
+	policy  []policyLink
+	damp    [256]float32 // weight of the n-th hit of the same term: 1/sqrt(n)
+	scratch sync.Pool
+}
+
+// New compiles the embedded vocabulary and lexicons.
+func New(cfg Config) (*Tagger, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	v, err := parseVocabulary(iptcTSV)
+	if err != nil {
+		return nil, err
+	}
+	terms := newBuilder()
+	org, role, remap, policy, err := parseHand(handLexicon, v, terms)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.IPTCOnly {
+		terms, org, role = newBuilder(), newBuilder(), newBuilder()
+		policy = nil
+	}
+	if !cfg.NoIPTC {
+		addIPTC(v, terms, remap)
+	}
+	t := &Tagger{cfg: cfg, vocab: v, policy: policy, lex: lexicon{
+		terms: freeze(terms.entries), org: freeze(org.entries), role: freeze(role.entries)}}
+	for i := 1; i < len(t.damp); i++ {
+		t.damp[i] = float32(1 / math.Sqrt(float64(i)))
+	}
+	t.scratch.New = func() any {
+		return &scratch{
+			hits: make([]uint8, len(t.lex.terms.slots)),
+			node: make([]float32, len(v.nodes)),
+			sub:  make([]float32, len(v.nodes)),
+		}
+	}
+	return t, nil
+}
+
+// scratch is one article's working state. Only touched cells are reset.
+type scratch struct {
+	hits        []uint8 // per table slot: how often the term was seen
+	hitsTouched []int32
+	node        []float32 // evidence per concept
+	nodeTouched []int32
+	sub         []float32 // evidence per concept including its subtree
+	subTouched  []int32
+	names       [maxNames]roleName
+	nnames      int
+}
+
+// maxNames bounds the surnames remembered per article; later ones are
+// ignored (the first people introduced are the article's protagonists).
+const maxNames = 16
+
+// roleName is a surname introduced by a role word ("Home Secretary Charles
+// Clarke"): each later mention is evidence for the role's topic.
+type roleName struct {
+	hash uint64
+	role int32 // slot in the role table
+	seen uint8
+}
+
+func (s *scratch) reset() {
+	for _, i := range s.hitsTouched {
+		s.hits[i] = 0
+	}
+	for _, i := range s.nodeTouched {
+		s.node[i] = 0
+	}
+	for _, i := range s.subTouched {
+		s.sub[i] = 0
+	}
+	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
+	s.nnames = 0
+}
+
+// roleWeight is the evidence of one later mention of a role-introduced name.
+const roleWeight = 1.0
+
+// mention adds the evidence of a capitalised word that may be a surname
+// introduced earlier by a role word.
+func (t *Tagger) mention(s *scratch, h uint64, mult float32) {
+	for i := 0; i < s.nnames; i++ {
+		nm := &s.names[i]
+		if nm.hash != h {
+			continue
+		}
+		if nm.seen < 255 {
+			nm.seen++
+		}
+		sl := &t.lex.role.slots[nm.role]
+		for _, p := range t.lex.role.post[sl.start : sl.start+uint32(sl.count)] {
+			s.addNode(int(p.node), p.weight*roleWeight*mult*t.damp[nm.seen])
+		}
+		return
+	}
+}
+
+func (s *scratch) remember(h uint64, role int) {
+	for i := 0; i < s.nnames; i++ {
+		if s.names[i].hash == h {
+			return
+		}
+	}
+	if s.nnames < maxNames {
+		s.names[s.nnames] = roleName{hash: h, role: int32(role)}
+		s.nnames++
+	}
+}
+
+// hit adds the evidence of table slot si, seen once with weight mult.
+func (t *Tagger) hit(s *scratch, si int, capital bool, mult float32) {
+	sl := &t.lex.terms.slots[si]
+	if sl.count == 0 {
+		return
+	}
+	n := s.hits[si]
+	if n == 0 {
+		s.hitsTouched = append(s.hitsTouched, int32(si))
+	}
+	if n < 255 {
+		n++
+		s.hits[si] = n
+	}
+	m := mult * t.damp[n]
+	for _, p := range t.lex.terms.post[sl.start : sl.start+uint32(sl.count)] {
+		if p.mode == caseCap && !capital || p.mode == caseLower && capital {
+			continue
+		}
+		s.addNode(int(p.node), p.weight*m)
+	}
+}
+
+func (s *scratch) addNode(n int, w float32) {
+	if s.node[n] == 0 {
+		s.nodeTouched = append(s.nodeTouched, int32(n))
+	}
+	s.node[n] += w
+}
+
+// scan adds the evidence of one tokenized text: tokens before index lead
+// weigh leadMult, the rest rest.
+func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest float32) {
+	if d == nil {
+		return
+	}
+	tab := t.lex.terms
+	src := d.Text
+	// Phrase state: the key of the phrase prefix ending at the previous
+	// token (one and two words long), valid only if the table knows it as a
+	// prefix, and whether the phrase's first word was capitalised.
+	var p1, p2 uint64
+	var ok1, ok2, cap1, cap2 bool
+	// Role state: the role slot of the last role word, and the last
+	// capitalised word of the name that follows it.
+	role, nameLen := -1, 0
+	var nameLast uint64
+	mult := leadMult
+	for i := range d.Tokens {
+		if i == lead {
+			mult = rest
+		}
+		tok := &d.Tokens[i]
+		valid := tok.Kind == text.Word || tok.Kind == text.Number
+		if !valid || tok.End > int32(len(src)) || tok.Start < 0 || tok.Start > tok.End {
+			ok1, ok2 = false, false
+			if role >= 0 && nameLen > 0 {
+				s.remember(nameLast, role)
+			}
+			role = -1
+			continue
+		}
+		w := src[tok.Start:tok.End]
+		capital := tok.Flags&text.Upper != 0
+		h, hb := hashWord(w)
+		if capital && tok.Kind == text.Word && tok.Flags&text.SentStart == 0 {
+			if role >= 0 {
+				nameLast, nameLen = h, nameLen+1
+			} else if s.nnames > 0 {
+				t.mention(s, h, mult)
+			}
+		} else if role >= 0 {
+			if nameLen > 0 {
+				s.remember(nameLast, role)
+			}
+			role = -1
+		}
+		if r := t.lex.role.find(h); r >= 0 {
+			role, nameLen = r, 0
+		}
+		si := tab.find(h)
+		if si < 0 && len(w) > 3 && (w[len(w)-1]|0x20) == 's' {
+			// plural fallback: "goals" -> "goal" when only the singular is listed
+			if sj := tab.find(hb); sj >= 0 {
+				h, si = hb, sj
+			}
+		}
+		if si >= 0 {
+			t.hit(s, si, capital, mult)
+		}
+		var n1, n2 bool
+		var k2 uint64
+		if ok2 {
+			if sj := tab.find(combine(p2, h)); sj >= 0 {
+				t.hit(s, sj, cap2, mult)
+			}
+		}
+		if ok1 {
+			k2 = combine(p1, h)
+			if sj := tab.find(k2); sj >= 0 {
+				t.hit(s, sj, cap1, mult)
+				n2 = tab.slots[sj].flags&slotPrefix != 0
+			}
+		}
+		n1 = si >= 0 && tab.slots[si].flags&slotPrefix != 0
+		p2, ok2, cap2 = k2, n2, cap1
+		p1, ok1, cap1 = h, n1, capital
+	}
+	if role >= 0 && nameLen > 0 {
+		s.remember(nameLast, role)
+	}
+}
+
+// entityCues adds evidence from ORG names: "... plc" is a company, "... FC"
+// a football club, "... Party" politics.
+func (t *Tagger) entityCues(s *scratch, entities []event.Entity) {
+	tab := t.lex.org
+	for i := range entities {
+		e := &entities[i]
+		if e.Type != event.TypeOrg {
+			continue
+		}
+		c := e.Count
+		if c < 1 {
+			c = 1
+		}
+		w := float32(0.8 * (1 + math.Log(float64(c))))
+		name := e.Text
+		for start := 0; start < len(name); {
+			end := start
+			for end < len(name) && isNameByte(name[end]) {
+				end++
+			}
+			if end > start {
+				h, _ := hashWord(name[start:end])
+				if si := tab.find(h); si >= 0 {
+					sl := &tab.slots[si]
+					for _, p := range tab.post[sl.start : sl.start+uint32(sl.count)] {
+						s.addNode(int(p.node), p.weight*w)
+					}
+				}
+			}
+			start = end + 1
+		}
+	}
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// Topics returns the article's topics, best first. title may be nil or
+// empty; entities may be nil (the entity cues are then simply absent).
+func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.Topic {
+	s := t.scratch.Get().(*scratch)
+	defer func() {
+		s.reset()
+		t.scratch.Put(s)
+	}()
+	tw := float32(t.cfg.TitleWeight)
+	t.scan(s, title, tw, 0, tw)
+	lead := 0
+	if body != nil && len(body.Sentences) > 1 {
+		lead = int(body.Sentences[0].End)
+	}
+	t.scan(s, body, float32(t.cfg.LeadWeight), lead, 1)
+	if !t.cfg.IPTCOnly {
+		t.entityCues(s, entities)
+	}
+	return t.decide(s)
+}
+
+// policyShare is how much of min(domain, politics) evidence a policy link
+// adds to the policy concept.
+const policyShare = 0.5
+
+type scored struct {
+	node  int
+	raw   float64
+	score float64
+}
+
+// decide turns evidence into scored topics.
+func (t *Tagger) decide(s *scratch) []event.Topic {
+	v := t.vocab
+	for _, n := range s.nodeTouched {
+		w := s.node[n]
+		for j := int(n); j >= 0; j = int(v.nodes[j].parent) {
+			if s.sub[j] == 0 {
+				s.subTouched = append(s.subTouched, int32(j))
+			}
+			s.sub[j] += w
+		}
+	}
+	// Policy links: politics gains at most policyShare of its own evidence,
+	// through the policy concept of the strongest linked domain, so an
+	// article touching many domains does not multiply it.
+	bestLink, bestD := -1, 0.0
+	for i, pl := range t.policy {
+		if d := float64(s.sub[pl.domain]); d > bestD {
+			bestLink, bestD = i, d
+		}
+	}
+	if bestLink >= 0 {
+		pl := t.policy[bestLink]
+		g := float64(s.sub[v.nodes[pl.policy].top])
+		if x := float32(policyShare * math.Min(bestD, g)); x > 0 {
+			for j := pl.policy; j >= 0; j = int(v.nodes[j].parent) {
+				if s.sub[j] == 0 {
+					s.subTouched = append(s.subTouched, int32(j))
+				}
+				s.sub[j] += x
+			}
+		}
+	}
+	var tops [32]scored
+	nt := 0
+	best := 0.0
+	for _, n := range v.tops {
+		if r := float64(s.sub[n]); r > 0 && nt < len(tops) {
+			tops[nt] = scored{node: n, raw: r}
+			nt++
+			best = math.Max(best, r)
+		}
+	}
+	if best < t.cfg.MinEvidence || t.cfg.MaxTopics == 0 {
+		return []event.Topic{}
+	}
+	ts := tops[:nt]
+	// insertion sort: at most 17 entries, and sort.Slice would allocate
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && (ts[j].raw > ts[j-1].raw || ts[j].raw == ts[j-1].raw && ts[j].node < ts[j-1].node); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+	out := make([]event.Topic, 0, 4)
+	var deepBuf [32]scored
+	deep := deepBuf[:0]
+	for _, tp := range ts {
+		rel := tp.raw / best
+		score := (1 - math.Exp(-tp.raw/t.cfg.Saturation)) * rel
+		if rel < t.cfg.MinRelative || score < t.cfg.MinScore {
+			break // sorted: nothing further passes MinRelative, and score falls with raw
+		}
+		out = append(out, t.topic(tp.node, score))
+		if t.cfg.NoDeep {
+			continue
+		}
+		if d, ok := t.deepest(s, tp.node, tp.raw); ok {
+			d.score = score * (0.5 + 0.45*d.raw/tp.raw)
+			deep = append(deep, d)
+		}
+	}
+	for _, d := range deep {
+		if d.score >= t.cfg.MinScore {
+			out = append(out, t.topic(d.node, d.score))
+		}
+	}
+	for i := 1; i < len(out); i++ { // stable: a parent stays before its equal-scored child
+		for j := i; j > 0 && out[j].Score > out[j-1].Score; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	if len(out) > t.cfg.MaxTopics {
+		out = out[:t.cfg.MaxTopics]
+	}
+	return out
+}
+
+// deepest walks down from a top-level topic along the child with the most
+// evidence and returns the deepest concept whose evidence passes the deep
+// thresholds.
+func (t *Tagger) deepest(s *scratch, top int, topRaw float64) (scored, bool) {
+	min := math.Max(t.cfg.DeepMinEvidence, t.cfg.DeepMinShare*topRaw)
+	var found scored
+	ok := false
+	cur := top
+	for {
+		bestChild, bestRaw := -1, 0.0
+		for _, j := range s.subTouched {
+			if int(t.vocab.nodes[j].parent) == cur {
+				if r := float64(s.sub[j]); r > bestRaw || r == bestRaw && bestChild >= 0 && int(j) < bestChild {
+					bestChild, bestRaw = int(j), r
+				}
+			}
+		}
+		if bestChild < 0 || bestRaw < min {
+			return found, ok
+		}
+		found, ok = scored{node: bestChild, raw: bestRaw}, true
+		cur = bestChild
+	}
+}
+
+// TopLevel maps every code the tagger can emit to its top-level topic code
+// (for scoring against top-level gold labels, e.g. score.py --topic-map).
+func (t *Tagger) TopLevel() map[string]string {
+	m := make(map[string]string, len(t.vocab.nodes))
+	for _, n := range t.vocab.nodes {
+		m[n.code] = t.vocab.nodes[n.top].code
+	}
+	return m
+}
+
+func (t *Tagger) topic(n int, score float64) event.Topic {
+	nd := &t.vocab.nodes[n]
+	return event.Topic{Code: nd.code, Label: nd.label, Score: math.Round(score*1000) / 1000}
+}
