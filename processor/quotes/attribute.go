@@ -1,0 +1,406 @@
+package quotes
+
+import (
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// npKind says what a speaker phrase is.
+type npKind uint8
+
+const (
+	npName       npKind = iota + 1 // capitalised name: "Rep. Jim Clyburn", "The New York Post"
+	npPron                         // he, she, they, I, we, it
+	npPersonDesc                   // "the spokesman", "officials", "a source"
+	npOtherDesc                    // "the report", "the company"
+)
+
+// np is a speaker phrase: tokens [a, b).
+type np struct {
+	a, b int
+	kind npKind
+	// ante is the antecedent of a relative pronoun ("the department which
+	// reported"): tokens [anteA, anteB), 0-length when none.
+	anteA, anteB int
+	anteKind     npKind
+}
+
+func (r *run) isPunct(k int, c byte) bool {
+	t := r.toks[k]
+	return t.Kind == text.Punct && r.d.Text[t.Start] == c && t.End-t.Start == 1
+}
+
+func (r *run) isDash(k int) bool {
+	t := r.toks[k]
+	if t.Kind != text.Punct {
+		return false
+	}
+	s := r.d.Text[t.Start:t.End]
+	return s == "—" || s == "–" || s == "―" || s == "-" || s == "--"
+}
+
+// isClitic reports a possessive clitic token ('s, ’s).
+func (r *run) isClitic(k int) bool {
+	t := r.toks[k]
+	if t.Kind != text.Word {
+		return false
+	}
+	c := r.d.Text[t.Start]
+	return c == '\'' || c == 0xE2
+}
+
+func (r *run) isUpperWord(k int) bool {
+	t := r.toks[k]
+	return t.Kind == text.Word && t.Flags&text.Upper != 0
+}
+
+func (r *run) isLower(k int) bool {
+	t := r.toks[k]
+	return t.Kind == text.Word && t.Flags&text.Upper == 0 && !r.isClitic(k)
+}
+
+// isAdverb is the cheap -ly test for words like "angrily" between a
+// speaker and the verb.
+func (r *run) isAdverb(k int) bool {
+	if !r.isLower(k) {
+		return false
+	}
+	s := r.tokText(k)
+	return len(s) > 4 && s[len(s)-2:] == "ly"
+}
+
+func (r *run) isVerb(k int) bool { return r.cls(k)&cVerb != 0 }
+
+// isCue is a speech verb used as a verb here: a word that doubles as a
+// noun ("report", "claims") does not count right after a determiner.
+func (r *run) isCue(k int) bool {
+	c := r.cls(k)
+	if c&cVerb == 0 || !r.isLower(k) && r.toks[k].Flags&text.AllUpper == 0 {
+		return false
+	}
+	if c&cOtherRole != 0 && k > 0 && r.cls(k-1)&cDet != 0 {
+		return false
+	}
+	if w := r.tokText(k); w == "put" || w == "puts" {
+		return k+1 < len(r.toks) && r.tokText(k+1) == "it" // "as X put it"
+	}
+	return true
+}
+
+// isParticiple reports an -ing cue ("saying", "adding"): its subject is the
+// clause's subject, never the phrase just before it.
+func (r *run) isParticiple(k int) bool {
+	s := r.tokText(k)
+	return len(s) > 4 && s[len(s)-3:] == "ing"
+}
+
+// isTell reports tell-forms, whose object is the listener, not the speaker.
+func (r *run) isTell(k int) bool {
+	switch r.tokText(k) {
+	case "told", "tell", "tells", "telling", "asked", "asks", "ask", "urged", "urges", "thanked", "thanks", "warned", "warns", "informed", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked", "mocks", "blasted", "blasts", "slammed", "slams", "attacked", "attacks", "called", "calls", "described", "describes", "labeled", "labelled", "branded", "dubbed":
+		return true
+	}
+	return false
+}
+
+// isAccording reports "according to" at k.
+func (r *run) isAccording(k int) bool {
+	if k+1 >= len(r.toks) || r.toks[k].Kind != text.Word {
+		return false
+	}
+	s := r.tokText(k)
+	return (s == "according" || s == "According") && r.tokText(k+1) == "to"
+}
+
+// npLeft finds the speaker phrase that ends just before token k (the
+// subject of a cue verb at k), skipping auxiliaries and adverbs. Tokens
+// before lo are out of reach.
+func (r *run) npLeft(k, lo int) (np, bool) {
+	j := k - 1
+	for skips := 0; j >= lo && skips < 3; skips++ {
+		if r.cls(j)&cSkip != 0 || r.isAdverb(j) {
+			j--
+			continue
+		}
+		break
+	}
+	if j < lo {
+		return np{}, false
+	}
+	if r.isParticiple(k) && r.toks[j].Kind == text.Punct {
+		return np{}, false
+	}
+	n, ok := r.npEndingAt(j, lo, 0)
+	if !ok {
+		return n, false
+	}
+	if r.isClitic(j) && n.kind != npPron {
+		return n, true // a possessor: "a fact-check on Trump’s claim that …"
+	}
+	// A subject never follows a preposition: "In a statement posted
+	// Friday", "32% of Republican claims". A speech word that doubles as
+	// a noun is a noun after a determiner or with a description before it:
+	// "a Donald Trump tweet", "the following comment".
+	if n.a > lo {
+		pc := r.cls(n.a - 1)
+		if pc&cPrep != 0 {
+			return np{}, false
+		}
+		if r.cls(k)&cOtherRole != 0 && (pc&cDet != 0 || n.kind == npOtherDesc || n.kind == npPersonDesc) {
+			return np{}, false
+		}
+	}
+	return n, true
+}
+
+func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
+	if j < lo || depth > 2 {
+		return np{}, false
+	}
+	t := r.toks[j]
+	switch t.Kind {
+	case text.Punct:
+		switch {
+		case r.isPunct(j, ')'):
+			// "Rep. Jim Clyburn (D-S.C.) said"
+			for i := j - 1; i >= lo && i > j-10; i-- {
+				if r.isPunct(i, '(') {
+					return r.npEndingAt(i-1, lo, depth+1)
+				}
+			}
+		case r.isPunct(j, ','):
+			// apposition: "Rutte, the former Dutch prime minister, said"
+			for i := j - 1; i >= lo && i > j-26; i-- {
+				if r.toks[i].Kind == text.Quote || r.isCue(i) {
+					break
+				}
+				if r.isPunct(i, ',') {
+					if n, ok := r.npEndingAt(i-1, lo, depth+1); ok && (n.kind == npName || n.kind == npPron) {
+						return n, true
+					}
+					break
+				}
+			}
+		}
+		return np{}, false
+	case text.Word:
+	default:
+		return np{}, false
+	}
+	if r.isClitic(j) {
+		if j-1 >= lo && r.cls(j-1)&cPron != 0 {
+			return np{a: j - 1, b: j, kind: npPron}, true // "It’s denouncing": ’s is "is"
+		}
+		// "Trump’s claim that …": the possessor speaks
+		if j-1 >= lo && r.isUpperWord(j-1) {
+			return r.nameEndingAt(j-1, lo)
+		}
+		return np{}, false
+	}
+	c := r.cls(j)
+	if w := r.tokText(j); w == "who" || w == "which" || w == "Who" || w == "Which" {
+		// "Smith, who …, said", "the department which reported": the
+		// relative pronoun is the mention, the phrase before it the name
+		i := j - 1
+		if i >= lo && r.isPunct(i, ',') {
+			i--
+		}
+		n := np{a: j, b: j + 1, kind: npPron}
+		if ante, ok := r.npEndingAt(i, lo, depth+1); ok && ante.kind != npPron {
+			n.anteA, n.anteB, n.anteKind = ante.a, ante.b, ante.kind
+			return n, true
+		}
+		return np{}, false
+	}
+	if c&cPron != 0 && r.isLowerOrSentStart(j) {
+		return np{a: j, b: j + 1, kind: npPron}, true
+	}
+	if r.isUpperWord(j) {
+		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 {
+			return np{}, false
+		}
+		return r.nameEndingAt(j, lo)
+	}
+	if r.isLower(j) {
+		return r.descEndingAt(j, lo)
+	}
+	return np{}, false
+}
+
+func (r *run) isLowerOrSentStart(k int) bool {
+	t := r.toks[k]
+	return t.Flags&text.Upper == 0 || t.Flags&(text.SentStart|text.LineStart) != 0 || r.tokText(k) == "I" ||
+		(k > 0 && r.toks[k-1].Kind == text.Quote)
+}
+
+// isCommonCap reports a capitalised sentence-initial word that is most
+// likely not a name: "Facing", "Asked", "Clearly", or any lexicon verb,
+// preposition or determiner.
+func (r *run) isCommonCap(k int) bool {
+	t := r.toks[k]
+	if t.Flags&(text.SentStart|text.LineStart) == 0 || t.Flags&text.AllUpper != 0 {
+		return false
+	}
+	if r.cls(k)&(cVerb|cSkip|cPrep|cDet|cCapStop|cMonth) != 0 && r.cls(k)&cTitle == 0 {
+		return true
+	}
+	s := r.tokText(k)
+	n := len(s)
+	return n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly")
+}
+
+// nameEndingAt extends a capitalised run leftwards from j.
+func (r *run) nameEndingAt(j, lo int) (np, bool) {
+	i := j
+	for i-1 >= lo && j-i < 6 {
+		p := i - 1
+		if r.isUpperWord(p) && r.toks[i].Flags&text.LineStart == 0 {
+			i = p
+			continue
+		}
+		if p-1 >= lo && r.cls(p)&cConnector != 0 && r.isLower(p) && r.isUpperWord(p-1) {
+			i = p - 1
+			continue
+		}
+		break
+	}
+	// drop sentence-initial function words: "But Trump", "On Sunday"
+	for i <= j {
+		c := r.cls(i)
+		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 || r.cls(i)&cConnector != 0 {
+			i++
+			continue
+		}
+		break
+	}
+	if i > j || i == j && r.isCommonCap(i) {
+		return np{}, false
+	}
+	return np{a: i, b: j + 1, kind: npName}, true
+}
+
+// descEndingAt reads a description leftwards from its head noun j: "the
+// former Dutch prime minister", "a source", "63 percent", "Trump's
+// campaign manager".
+func (r *run) descEndingAt(j, lo int) (np, bool) {
+	head := r.cls(j)
+	if head&(cVerb|cNPStop|cSkip|cDet) != 0 && head&(cPersonRole|cOtherRole) == 0 {
+		return np{}, false
+	}
+	i := j
+	det := false
+	for i-1 >= lo && j-i < 6 {
+		p := i - 1
+		c := r.cls(p)
+		if c&cDet != 0 && r.toks[p].Kind == text.Word {
+			i, det = p, true
+			break
+		}
+		if r.isClitic(p) && p-1 >= lo && r.isUpperWord(p-1) {
+			n, _ := r.nameEndingAt(p-1, lo)
+			if n.b > n.a {
+				i, det = n.a, true
+			}
+			break
+		}
+		if r.toks[p].Kind == text.Number {
+			i, det = p, true
+			break
+		}
+		if c&(cNPStop|cVerb|cSkip|cPron) != 0 && c&(cPersonRole|cOtherRole|cTitle) == 0 {
+			break
+		}
+		if r.toks[p].Kind != text.Word || r.toks[i].Flags&text.LineStart != 0 {
+			break
+		}
+		i = p
+	}
+	if !det && head&(cPersonRole|cOtherRole) == 0 {
+		return np{}, false
+	}
+	if !det {
+		i = j // no determiner: the head alone ("officials said")
+	}
+	kind := npOtherDesc
+	if head&cPersonRole != 0 {
+		kind = npPersonDesc
+	}
+	return np{a: i, b: j + 1, kind: kind}, true
+}
+
+// npRight reads a speaker phrase that starts at k (after a verb-first cue
+// or "according to"), stopping before hi.
+func (r *run) npRight(k, hi int) (np, bool) {
+	if k >= hi || r.toks[k].Kind != text.Word && r.toks[k].Kind != text.Number {
+		return np{}, false
+	}
+	c := r.cls(k)
+	if c&cPron != 0 && r.isLowerOrSentStart(k) {
+		return np{a: k, b: k + 1, kind: npPron}, true
+	}
+	if r.isUpperWord(k) && (c&(cCapStop|cMonth) == 0 || c&cTitle != 0 || c&cDet != 0) {
+		j := k + 1
+		for j < hi && j-k < 7 && r.isUpperWord(j) && r.toks[j].Flags&text.LineStart == 0 {
+			j++
+		}
+		if j == k+1 && c&cDet == 0 && r.isCommonCap(k) {
+			return np{}, false
+		}
+		if j < hi && r.isClitic(j) {
+			// "said Trump's spokesman"
+			if n, ok := r.descRight(j+1, hi); ok {
+				return np{a: k, b: n.b, kind: n.kind}, true
+			}
+		}
+		if c&cDet != 0 && j == k+1 {
+			return r.descRight(k, hi) // "The company said" read rightwards
+		}
+		return np{a: k, b: j, kind: npName}, true
+	}
+	if c&cDet != 0 || r.toks[k].Kind == text.Number {
+		return r.descRight(k, hi)
+	}
+	if c&(cPersonRole|cOtherRole) != 0 && c&cPlural != 0 {
+		return np{a: k, b: k + 1, kind: npPersonDesc}, true
+	}
+	return np{}, false
+}
+
+// descRight reads determiner/adjective/noun words rightwards and returns
+// the phrase up to its last plausible head.
+func (r *run) descRight(k, hi int) (np, bool) {
+	j := k
+	if r.cls(j)&cDet != 0 || r.toks[j].Kind == text.Number {
+		j++
+	}
+	headEnd, kind := -1, npOtherDesc
+	for ; j < hi && j-k < 8; j++ {
+		if r.toks[j].Kind != text.Word || r.toks[j].Flags&text.LineStart != 0 {
+			break
+		}
+		c := r.cls(j)
+		if c&(cNPStop|cVerb|cPron) != 0 && c&(cPersonRole|cOtherRole) == 0 {
+			break
+		}
+		if c&(cPersonRole|cOtherRole) != 0 {
+			if c&cPersonRole != 0 {
+				headEnd, kind = j+1, npPersonDesc
+			} else {
+				headEnd, kind = j+1, npOtherDesc
+			}
+			// a compound head goes on ("campaign manager"), anything
+			// else after a head is the predicate
+			if j+1 < hi && r.cls(j+1)&(cPersonRole|cOtherRole) == 0 {
+				break
+			}
+		} else if r.isUpperWord(j) {
+			headEnd = j + 1
+			if kind != npPersonDesc {
+				kind = npOtherDesc
+			}
+		}
+	}
+	if headEnd < 0 {
+		return np{}, false // no head noun: "the so-called"
+	}
+	return np{a: k, b: headEnd, kind: kind}, true
+}

@@ -1,0 +1,334 @@
+package quotes
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// shared extractor: building the lexicons once keeps the tests fast
+var testX = New(Config{})
+
+type wantQuote struct {
+	text    string // substring the quote text must contain
+	mention string // speaker mention text ("" = no speaker expected)
+	name    string // resolved speaker name
+	cue     string
+}
+
+func TestPatterns(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []wantQuote
+	}{
+		{"X said", "“We will win the vote,” Smith said on Monday.",
+			[]wantQuote{{"We will win", "Smith", "Smith", "said"}}},
+		{"said X with title", "“We will win the vote,” said Rep. John Smith of Ohio.",
+			[]wantQuote{{"We will win", "Rep. John Smith", "John Smith", "said"}}},
+		{"X says present tense", "Mary Jones is here. “Prices are going up,” Jones says.",
+			[]wantQuote{{"Prices", "Jones", "Mary Jones", "says"}}},
+		{"according to X", "“Prices will rise again next year,” according to Jane Doe.",
+			[]wantQuote{{"Prices", "Jane Doe", "Jane Doe", "according to"}}},
+		{"X told Y after", "“We are ready for this,” Smith told reporters.",
+			[]wantQuote{{"ready", "Smith", "Smith", "told"}}},
+		{"X told Y that embedded", "Smith told reporters that “we are ready for this fight.”",
+			[]wantQuote{{"ready", "Smith", "Smith", "told"}}},
+		{"X added with pronoun", "Anna Berg spoke first. “And there is more to come,” she added.",
+			[]wantQuote{{"more to come", "she", "Anna Berg", "added"}}},
+		{"colon", "Smith: “We are ready to go home now.”",
+			[]wantQuote{{"ready", "Smith", "Smith", ":"}}},
+		{"said colon", "The minister John Smith said: “We are ready to go home now.”",
+			[]wantQuote{{"ready", "John Smith", "John Smith", "said"}}},
+		{"continuation paragraph", "“The plan is working well,” Smith said.\n\n“We will keep going until it is finished.”",
+			[]wantQuote{{"plan", "Smith", "Smith", "said"}, {"keep going", "Smith", "Smith", ""}}},
+		{"pronoun gender", "Mary Jones met John Smith in Paris. “We talked for an hour,” he said. “It went well for us,” she said.",
+			[]wantQuote{{"talked", "he", "John Smith", "said"}, {"went well", "she", "Mary Jones", "said"}}},
+		{"person description", "John Smith runs the ministry. “The budget is balanced now,” the spokesman said.",
+			[]wantQuote{{"budget", "the spokesman", "John Smith", "said"}}},
+		{"document speaker", "“Growth slowed in the third quarter,” the report said.",
+			[]wantQuote{{"Growth", "the report", "the report", "said"}}},
+		{"organisation reports", "The New York Post reports that her team tried to “keep the details of her treatment under wraps.”",
+			[]wantQuote{{"keep the details", "The New York Post", "The New York Post", "reports"}}},
+		{"split by attribution", "“The first part is here,” she said, “and the second part is there.”",
+			[]wantQuote{{"first part", "she", "she", "said"}, {"second part", "she", "she", "said"}}},
+		{"multi-paragraph", "Intro line.\n\n“The first paragraph of the quote goes on.\n\n“The second paragraph ends here,” Smith said.",
+			[]wantQuote{{"first paragraph", "Smith", "Smith", "said"}}},
+		{"nested single quotes", "“He told me ‘no way’ yesterday and left,” Smith said.",
+			[]wantQuote{{"‘no way’ yesterday", "Smith", "Smith", "said"}}},
+		{"apostrophes are not quotes", "Smith’s team said the allies’ plan works. “It works fine for us,” Smith said.",
+			[]wantQuote{{"works fine", "Smith", "Smith", "said"}}},
+		{"straight quotes", `"We will win the vote," Smith said. He added, "It is close."`,
+			[]wantQuote{{"We will win", "Smith", "Smith", "said"}, {"It is close", "He", "Smith", "added"}}},
+		{"mixed marks", `“We will win the vote," Smith said.`,
+			[]wantQuote{{"We will win", "Smith", "Smith", "said"}}},
+		{"scare quote with cue", "Trump called the report “fake news” on Friday.",
+			[]wantQuote{{"fake news", "Trump", "Trump", "called"}}},
+		{"outermost speaker", "Jane Doe said the rival was “absolutely wrong” when he said it.",
+			[]wantQuote{{"absolutely wrong", "Jane Doe", "Jane Doe", "said"}}},
+		{"appositive", "“We are not afraid of them,” Rutte, the former Dutch prime minister, said.",
+			[]wantQuote{{"afraid", "Rutte", "Rutte", "said"}}},
+		{"epigraph dash", "“Maybe we can build a wall around him.” ― Steve Quinlan\n",
+			[]wantQuote{{"build a wall", "Steve Quinlan", "Steve Quinlan", ""}}},
+		{"naming labels", "Trump called the pageant winner “Miss Piggy” and “Miss Housekeeping” in 1996.",
+			[]wantQuote{{"Miss Piggy", "Trump", "Trump", "called"}, {"Miss Housekeeping", "Trump", "Trump", "called"}}},
+		{"relative pronoun", "The police department, which reported “2,521 shooting incidents” this year, is under pressure.",
+			[]wantQuote{{"2,521", "which", "The police department", "reported"}}},
+		{"possessor of a speech noun", "The site checked Donald Trump’s claim that there were “thousands of shootings” in the city.",
+			[]wantQuote{{"thousands", "Donald Trump", "Donald Trump", "claim"}}},
+		{"title excluded", `He appeared on "Face the Nation" on Sunday.`, nil},
+		{"nickname excluded", `Rep. Robert C. "Bobby" Scott spoke at the event.`, nil},
+		{"attribute excluded", `<tweet author="carlquintanilla">text</tweet>`, nil},
+		{"no quotes", "Nothing is quoted in this sentence, said nobody.", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := text.New(tc.body)
+			got := testX.Quotes(doc, nil)
+			checkOffsets(t, tc.body, got, 0)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d quotes %s, want %d", len(got), dump(got), len(tc.want))
+			}
+			for i, w := range tc.want {
+				q := got[i]
+				if !strings.Contains(q.Text, w.text) {
+					t.Errorf("quote %d text %q does not contain %q", i, q.Text, w.text)
+				}
+				if q.Cue != w.cue {
+					t.Errorf("quote %d cue %q, want %q", i, q.Cue, w.cue)
+				}
+				if q.Speaker == nil || q.Speaker.Mention == nil {
+					t.Errorf("quote %d has no speaker, want %q", i, w.mention)
+					continue
+				}
+				if q.Speaker.Mention.Text != w.mention || q.Speaker.Name != w.name {
+					t.Errorf("quote %d speaker mention %q name %q, want %q / %q", i, q.Speaker.Mention.Text, q.Speaker.Name, w.mention, w.name)
+				}
+			}
+		})
+	}
+}
+
+func TestDropUncuedShort(t *testing.T) {
+	body := "Critics called it a mistake. The senator's \"plan\" is popular in the state."
+	if got := New(Config{DropUncuedShort: true}).Quotes(text.New(body), nil); len(got) != 0 {
+		t.Fatalf("strict mode kept %s", dump(got))
+	}
+}
+
+func TestUnclosedQuote(t *testing.T) {
+	body := "Smith said: “This quote never closes but goes on for a while\n\nNext paragraph."
+	got := testX.Quotes(text.New(body), nil)
+	if len(got) != 1 || !strings.HasSuffix(got[0].Text, "for a while") {
+		t.Fatalf("got %s, want one quote ending at the paragraph end", dump(got))
+	}
+}
+
+func TestEntityLinking(t *testing.T) {
+	body := "NATO chief Mark Rutte met leaders. “We stand together,” Rutte said. “We will not waver,” he added."
+	ents := []event.Entity{
+		{Text: "NATO", Type: event.TypeOrg, Count: 1, Mentions: []event.Mention{{Start: 0, End: 4, Text: "NATO"}}},
+		{Text: "Mark Rutte", Type: event.TypePerson, Count: 2, Mentions: []event.Mention{
+			{Start: 11, End: 21, Text: "Mark Rutte"}, {Start: strings.Index(body, "Rutte said"), End: strings.Index(body, "Rutte said") + 5, Text: "Rutte"}}},
+	}
+	got := testX.Quotes(text.New(body), ents)
+	if len(got) != 2 {
+		t.Fatalf("got %s", dump(got))
+	}
+	for i, q := range got {
+		if q.Speaker == nil || q.Speaker.Entity != 1 || q.Speaker.Name != "Mark Rutte" {
+			t.Errorf("quote %d speaker %+v, want entity 1 Mark Rutte", i, q.Speaker)
+		}
+	}
+	if got[1].Speaker.Mention.Text != "he" {
+		t.Errorf("pronoun mention %q, want he", got[1].Speaker.Mention.Text)
+	}
+	// without entities the extractor finds the name itself
+	for _, q := range testX.Quotes(text.New(body), nil) {
+		if q.Speaker == nil || q.Speaker.Entity != -1 || q.Speaker.Name != "Mark Rutte" {
+			t.Errorf("no-entity speaker %+v, want Mark Rutte with entity -1", q.Speaker)
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := (Config{}).Validate(); err != nil {
+		t.Fatalf("zero config: %v", err)
+	}
+	if err := (Config{MinUnattributedWords: -1, Window: 5000}).Validate(); err == nil || !strings.Contains(err.Error(), "Window") {
+		t.Fatalf("want a Window error, got %v", err)
+	}
+}
+
+func readArticle(t testing.TB, path string) event.Article {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a event.Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func readArticles(t testing.TB, path string) []event.Article {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []event.Article
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var a event.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGoldenSeed(t *testing.T) {
+	a := readArticle(t, filepath.Join("testdata", "seed.json"))
+	got := testX.Quotes(text.New(a.Body), nil)
+	checkOffsets(t, a.Body, got, 0)
+	if len(got) != 3 {
+		t.Fatalf("seed: got %d quotes, want 3: %s", len(got), dump(got))
+	}
+	pronoun := 0
+	for i, q := range got {
+		if q.Speaker == nil || q.Speaker.Name != "Mark Rutte" {
+			t.Errorf("seed quote %d speaker %+v, want Mark Rutte", i, q.Speaker)
+			continue
+		}
+		if q.Speaker.Mention.Text == "He" {
+			pronoun++
+		}
+	}
+	if pronoun != 1 {
+		t.Errorf("want exactly one quote attributed via \"He\", got %d", pronoun)
+	}
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	golden := filepath.Join("testdata", "seed.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != string(b) {
+		t.Errorf("seed output differs from %s (run with -update after checking):\n%s", golden, b)
+	}
+}
+
+// checkOffsets asserts the contract: byte offsets in range, on rune
+// boundaries, Text equal to the span, mention likewise, entity in range.
+func checkOffsets(t testing.TB, body string, qs []event.Quote, nents int) {
+	t.Helper()
+	// rune boundaries only mean something in valid UTF-8; the decoder
+	// dead-letters anything else before it reaches the stages
+	valid := utf8.ValidString(body)
+	okSpan := func(s, e int) bool {
+		if !(0 <= s && s < e && e <= len(body)) {
+			return false
+		}
+		return !valid || utf8.RuneStart(body[s]) && (e == len(body) || utf8.RuneStart(body[e]))
+	}
+	prev := -1
+	for i, q := range qs {
+		if !okSpan(q.Start, q.End) || body[q.Start:q.End] != q.Text {
+			t.Fatalf("quote %d bad span [%d,%d) text %q", i, q.Start, q.End, q.Text)
+		}
+		if q.Start < prev {
+			t.Fatalf("quote %d out of order or overlapping", i)
+		}
+		prev = q.End
+		if q.Speaker == nil {
+			continue
+		}
+		m := q.Speaker.Mention
+		if m == nil || !okSpan(m.Start, m.End) || body[m.Start:m.End] != m.Text {
+			t.Fatalf("quote %d bad speaker mention %+v", i, m)
+		}
+		if q.Speaker.Entity < -1 || q.Speaker.Entity >= nents {
+			t.Fatalf("quote %d entity %d out of range (%d entities)", i, q.Speaker.Entity, nents)
+		}
+		if q.Speaker.Name == "" {
+			t.Fatalf("quote %d speaker without a name", i)
+		}
+	}
+}
+
+func dump(qs []event.Quote) string {
+	b, _ := json.Marshal(qs)
+	return string(b)
+}
+
+func FuzzQuotes(f *testing.F) {
+	f.Add("“We will win,” Smith said. \"Yes,\" he added, “and ‘more’.")
+	f.Add("\"\"\" “ ” „ « » ' ‘ ’ \n\n“open\n\n“again")
+	f.Add("Smith: “")
+	f.Add("”Mr. Trump said “x“ and ”y” — ― Name\n")
+	for _, a := range readArticles(f, filepath.Join("testdata", "wikinews.jsonl"))[:3] {
+		f.Add(a.Body)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := text.New(s)
+		// an entity with mentions at arbitrary token spans exercises linking
+		var ents []event.Entity
+		if n := len(doc.Tokens); n > 0 {
+			tk := doc.Tokens[n/2]
+			ents = []event.Entity{{Text: s[tk.Start:tk.End], Type: event.TypePerson, Mentions: []event.Mention{{Start: int(tk.Start), End: int(tk.End), Text: s[tk.Start:tk.End]}}}}
+		}
+		checkOffsets(t, s, testX.Quotes(doc, ents), len(ents))
+		checkOffsets(t, s, testX.Quotes(doc, nil), 0)
+	})
+}
+
+func BenchmarkQuotes(b *testing.B) {
+	arts := readArticles(b, filepath.Join("testdata", "wikinews.jsonl"))
+	arts = append(arts, readArticle(b, filepath.Join("testdata", "seed.json")))
+	docs := make([]*text.Doc, len(arts))
+	words := 0
+	for i, a := range arts {
+		docs[i] = text.New(a.Body)
+		words += len(strings.Fields(a.Body))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for b.Loop() {
+		for _, d := range docs {
+			testX.Quotes(d, nil)
+		}
+	}
+	el := time.Since(start).Seconds()
+	b.ReportMetric(float64(words)*float64(b.N)/el, "words/s")
+	b.ReportMetric(0, "ns/op")
+}

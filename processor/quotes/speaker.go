@@ -1,0 +1,627 @@
+package quotes
+
+import (
+	"slices"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// speakerRef is a resolved speaker: the mention span in bytes, the
+// canonical name and the entity index (-1 when none).
+type speakerRef struct {
+	start, end int
+	name       string
+	entity     int
+}
+
+// attribution is what a cue scan found.
+type attribution struct {
+	n   np
+	cue string
+}
+
+// attribute decides whether raw quote q is kept and who said it. prev is
+// the last kept quote, whose speaker carries over to a quote without a cue.
+func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
+	if q.words == 0 || r.isAttribute(q) || r.isNickname(q) {
+		return found{}, false
+	}
+	qi := r.indexOf(q)
+	var (
+		a   attribution
+		ok  bool
+		imm bool
+	)
+	if a, ok = r.after(q); ok {
+		imm = true
+	} else if a, ok = r.before(q); ok {
+		imm = true
+	}
+	inherit := false
+	if !ok {
+		var stopped bool
+		a, ok, stopped = r.embeddedLeft(q, qi)
+		// with no cue of its own, a quote takes the speaker of an earlier
+		// quote in the same sentence: Cruz called Trump a “liar” … and a
+		// “bully”
+		inherit = !ok && stopped && prev != nil && prev.hasSpk && prev.q.open == r.sc.raw[qi-1].open
+		if !ok && !inherit {
+			a, ok = r.embeddedRight(q, qi)
+		}
+	}
+	if !imm && !inherit && r.isTitle(q) && !r.namedAfterCue(q) {
+		return found{}, false // a title or name in quotation marks: "Face the Nation"
+	}
+	f := found{q: q}
+	if inherit {
+		f.spk, f.hasSpk, f.cue, f.carried = prev.spk, true, prev.cue, true
+		return f, true
+	}
+	if ok {
+		f.spk, f.hasSpk, f.cue = r.resolve(a.n), true, a.cue
+		return f, true
+	}
+	if q.words < r.x.cfg.MinUnattributedWords {
+		if !r.x.cfg.DropUncuedShort && !r.startsSentence(q.open) {
+			if n, ok := r.subject(r.sentStart(q.open), q.open); ok {
+				f.spk, f.hasSpk = r.resolve(n), true
+				return f, true
+			}
+		}
+		return found{}, false // scare quote without a speech cue
+	}
+	startsSentence := r.startsSentence(q.open)
+	if startsSentence && prev != nil && prev.hasSpk && r.breaksBetween(prev.q.last, q.open) <= r.x.cfg.CarryParagraphs {
+		f.spk, f.hasSpk, f.carried = prev.spk, true, true
+		return f, true
+	}
+	if !startsSentence {
+		s := r.sentStart(q.open)
+		if n, ok := r.subject(s, q.open); ok {
+			f.spk, f.hasSpk = r.resolve(n), true
+			return f, true
+		}
+	}
+	if prev != nil && prev.hasSpk && r.breaksBetween(prev.q.last, q.open) <= r.x.cfg.CarryParagraphs {
+		f.spk, f.hasSpk, f.carried = prev.spk, true, true
+	}
+	return f, true
+}
+
+// isNamingCue reports verbs that introduce a name or label in quotation
+// marks: Trump called her “Miss Piggy”.
+func isNamingCue(cue string) bool {
+	switch cue {
+	case "called", "calls", "call", "calling", "dubbed", "dubs", "nicknamed", "labeled", "labelled", "labels", "branded", "brands", "termed", "terms":
+		return true
+	}
+	return false
+}
+
+// namedAfterCue reports a naming verb shortly before the quote, so a
+// title-case quote is a label someone gave, not a title.
+func (r *run) namedAfterCue(q rawQuote) bool {
+	s := r.sentStart(q.open)
+	for k := q.open - 1; k >= s && k >= q.open-8; k-- {
+		if r.toks[k].Kind == text.Word && isNamingCue(r.tokText(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) indexOf(q rawQuote) int {
+	raw := r.sc.raw
+	lo, hi := 0, len(raw)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if raw[m].open < q.open {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// isAttribute drops HTML-ish attribute values that leak into bodies:
+// author="x".
+func (r *run) isAttribute(q rawQuote) bool {
+	if q.open == 0 {
+		return false
+	}
+	p := r.toks[q.open-1]
+	return p.End == r.toks[q.open].Start && r.d.Text[p.Start] == '='
+}
+
+// isNickname drops a name's quoted middle part: Robert C. "Bobby" Scott.
+func (r *run) isNickname(q rawQuote) bool {
+	if q.close < 0 || q.words > 2 || q.open == 0 || q.close+1 >= len(r.toks) {
+		return false
+	}
+	if !r.isUpperWord(q.open-1) || !r.isUpperWord(q.close+1) || !r.isUpperWord(q.open+1) {
+		return false
+	}
+	return r.toks[q.close-1].Kind == text.Word
+}
+
+// isTitle reports a quote whose words are all capitalised (function words
+// aside), the way titles of shows, films, laws and slogans are written.
+func (r *run) isTitle(q rawQuote) bool {
+	if q.close < 0 || q.words > 8 {
+		return false
+	}
+	uppers := 0
+	for k := q.open + 1; k < q.close; k++ {
+		t := r.toks[k]
+		switch t.Kind {
+		case text.Word:
+			if t.Flags&text.Upper != 0 {
+				uppers++
+				continue
+			}
+			if r.isClitic(k) || r.cls(k)&(cConnector|cDet|cNPStop) != 0 && k > q.open+1 {
+				continue
+			}
+			return false
+		case text.Punct:
+			if s := r.d.Text[t.Start]; s == '.' || s == '!' || s == '?' {
+				// "Mostly True." ends a title-like label too, but a
+				// sentence inside means speech
+				if k != q.close-1 {
+					return false
+				}
+			}
+		}
+	}
+	return uppers > 0
+}
+
+// startsSentence reports whether the quote opens its sentence.
+func (r *run) startsSentence(open int) bool {
+	t := r.toks[open]
+	if t.Flags&(text.SentStart|text.LineStart) != 0 || open == 0 {
+		return true
+	}
+	p := r.toks[open-1]
+	if p.Kind == text.Punct {
+		switch r.d.Text[p.Start] {
+		case '.', '!', '?', ':':
+			return true
+		}
+	}
+	return p.Kind == text.Quote && p.Flags&text.CloseQuote != 0
+}
+
+func (r *run) sentStart(k int) int {
+	return int(r.d.Sentences[r.d.SentenceOf(k)].Start)
+}
+
+func (r *run) sentEnd(k int) int {
+	return int(r.d.Sentences[r.d.SentenceOf(k)].End)
+}
+
+// breaksBetween counts line breaks between tokens a (exclusive) and b
+// (inclusive).
+func (r *run) breaksBetween(a, b int) int {
+	n := 0
+	for k := a + 1; k <= b && k < len(r.toks); k++ {
+		if r.toks[k].Flags&text.LineStart != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *run) isDoubleQuoteTok(k int) bool {
+	return r.toks[k].Kind == text.Quote && isDoubleQuote(r.quoteRune(k))
+}
+
+// after reads an attribution right after the closing mark: ,” Rutte said /
+// ,” said Rep. X / ,” the report said / ,” according to X.
+func (r *run) after(q rawQuote) (attribution, bool) {
+	if q.close < 0 {
+		return attribution{}, false
+	}
+	n := len(r.toks)
+	k := q.close + 1
+	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
+		return attribution{}, false
+	}
+	if r.isPunct(k, ',') || r.isDash(k) {
+		k++
+	}
+	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
+		return attribution{}, false
+	}
+	if r.isDash(k-1) && k-1 > q.close {
+		// epigraph style: ”― Pamela Padilla
+		if m, ok := r.npRight(k, n); ok && m.kind == npName && (m.b >= n || r.toks[m.b].Flags&text.LineStart != 0 || r.toks[m.b].Kind == text.Punct) {
+			return attribution{m, ""}, true
+		}
+	}
+	hi := k
+	for hi < n && hi-k < 30 {
+		t := r.toks[hi]
+		if hi > k && t.Flags&text.LineStart != 0 || r.isDoubleQuoteTok(hi) {
+			break
+		}
+		if t.Kind == text.Punct {
+			if c := r.d.Text[t.Start]; c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' {
+				break
+			}
+		}
+		hi++
+	}
+	if r.isAccording(k) {
+		if m, ok := r.npRight(k+2, hi); ok {
+			return attribution{m, "according to"}, true
+		}
+	}
+	if r.isCue(k) && !r.isParticiple(k) && !r.isTell(k) {
+		if m, ok := r.npRight(k+1, hi); ok {
+			return attribution{m, r.tokText(k)}, true
+		}
+	}
+	for v := k + 1; v < hi; v++ {
+		if r.isAccording(v) {
+			if m, ok := r.npRight(v+2, hi); ok {
+				return attribution{m, "according to"}, true
+			}
+			break
+		}
+		if !r.isCue(v) {
+			continue
+		}
+		m, ok := r.npLeft(v, k)
+		if !ok {
+			// a long apposition: “…,” Malkia Cyril, the director of …, told
+			if m, ok = r.npRight(k, v); !ok || m.kind != npName || !r.isPunct(m.b, ',') {
+				break
+			}
+		}
+		if m.a-k > 4 {
+			break
+		}
+		for g := k; g < m.a; g++ {
+			if r.toks[g].Kind != text.Word || r.cls(g)&(cNPStop|cPron) != 0 {
+				return attribution{}, false
+			}
+		}
+		return attribution{m, r.tokText(v)}, true
+	}
+	return attribution{}, false
+}
+
+// before reads an attribution right before the opening mark: Rutte said,
+// “ / X said: “ / X: “ / according to X, “.
+func (r *run) before(q rawQuote) (attribution, bool) {
+	j := q.open - 1
+	if j < 0 {
+		return attribution{}, false
+	}
+	colon := r.isPunct(j, ':')
+	if r.toks[q.open].Flags&text.LineStart != 0 && !colon {
+		return attribution{}, false
+	}
+	if colon || r.isPunct(j, ',') {
+		j--
+	} else if r.toks[j].Kind == text.Word && (r.tokText(j) == "that" || r.tokText(j) == "as") {
+		j--
+	}
+	if j < 0 {
+		return attribution{}, false
+	}
+	lo := r.sentStart(j)
+	if lo > j-r.x.cfg.Window {
+		lo = max(0, j-r.x.cfg.Window)
+		lo = max(lo, r.sentStart(j))
+	}
+	if r.isCue(j) {
+		if m, ok := r.npLeft(j, lo); ok {
+			return attribution{m, r.tokText(j)}, true
+		}
+		if r.isParticiple(j) {
+			// Trump was defensive …, saying, “…”
+			if m, ok := r.subject(lo, j); ok {
+				return attribution{m, r.tokText(j)}, true
+			}
+		}
+		if m, ok := r.npRight(j+1, q.open); ok {
+			return attribution{m, r.tokText(j)}, true
+		}
+		if !colon {
+			return attribution{}, false
+		}
+	}
+	if colon && r.toks[j].Kind == text.Word {
+		if m, ok := r.npEndingAt(j, lo, 0); ok && m.kind != npPron {
+			if m.a > lo && (m.kind == npOtherDesc || r.cls(m.a-1)&cPrep != 0) {
+				// Sanders made the following comment: “…”
+				if s, ok := r.subject(lo, m.a); ok {
+					return attribution{s, ":"}, true
+				}
+			}
+			return attribution{m, ":"}, true
+		}
+	}
+	// "According to X, “…”"
+	for v := j; v >= lo && v > j-10; v-- {
+		if r.isAccording(v) {
+			if m, ok := r.npRight(v+2, j+1); ok {
+				return attribution{m, "according to"}, true
+			}
+		}
+	}
+	return attribution{}, false
+}
+
+// embeddedLeft attributes a quote inside a sentence to the subject of the
+// outermost speech verb before it, the convention for reported speech
+// nested in reported speech: Flynn said Trump was “absolutely right” when
+// he said … belongs to Flynn. The scan stops at an earlier quote in the
+// sentence, whose speaker then carries over ("called it “A” and “B”").
+func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped bool) {
+	s := r.sentStart(q.open)
+	lo := max(s, q.open-r.x.cfg.Window)
+	for v := q.open - 1; v >= lo; v-- {
+		if qi > 0 && r.sc.raw[qi-1].last >= v {
+			stopped = true
+			break
+		}
+		if r.isPunct(v, ';') {
+			break
+		}
+		if r.isAccording(v) {
+			if m, ok := r.npRight(v+2, q.open); ok {
+				best, found = attribution{m, "according to"}, true
+			}
+			continue
+		}
+		if !r.isCue(v) {
+			continue
+		}
+		if m, ok := r.npLeft(v, s); ok {
+			best, found = attribution{m, r.tokText(v)}, true
+			if m.kind != npPron || m.a == s {
+				continue
+			}
+			continue
+		}
+		if m, ok := r.subject(s, v); ok {
+			best, found = attribution{m, r.tokText(v)}, true
+		}
+	}
+	return best, found, stopped
+}
+
+// embeddedRight looks for the cue later in the quote's sentence: the move
+// reeks of “fear,” Limbaugh said.
+func (r *run) embeddedRight(q rawQuote, qi int) (attribution, bool) {
+	if q.close < 0 {
+		return attribution{}, false
+	}
+	hi := min(r.sentEnd(q.close), q.close+1+r.x.cfg.Window, len(r.toks))
+	p := qi + 1
+	for v := q.close + 1; v < hi; v++ {
+		if p < len(r.sc.raw) && r.sc.raw[p].open == v {
+			v = r.sc.raw[p].last
+			p++
+			continue
+		}
+		if r.toks[v].Flags&text.LineStart != 0 {
+			break
+		}
+		if r.isAccording(v) {
+			if m, ok := r.npRight(v+2, hi); ok {
+				return attribution{m, "according to"}, true
+			}
+		}
+		if r.isCue(v) {
+			if m, ok := r.npLeft(v, q.close+1); ok {
+				return attribution{m, r.tokText(v)}, true
+			}
+			if r.isTell(v) || r.isParticiple(v) {
+				return attribution{}, false
+			}
+			if m, ok := r.npRight(v+1, hi); ok {
+				return attribution{m, r.tokText(v)}, true
+			}
+			return attribution{}, false
+		}
+	}
+	return attribution{}, false
+}
+
+// subject returns the first plausible speaker phrase of a sentence, read
+// from s up to limit, skipping quoted material.
+func (r *run) subject(s, limit int) (np, bool) {
+	s = max(s, limit-2*r.x.cfg.Window) // bounded work in endless sentences
+	for k := s; k < limit; k++ {
+		t := r.toks[k]
+		if r.isDoubleQuoteTok(k) {
+			// skip a quoted stretch
+			for k++; k < limit && !r.isDoubleQuoteTok(k); k++ {
+			}
+			continue
+		}
+		if t.Kind != text.Word {
+			continue
+		}
+		c := r.cls(k)
+		if c&cPron != 0 && r.isLowerOrSentStart(k) {
+			if w := r.tokText(k); w == "it" || w == "It" || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
+				continue
+			}
+			return np{a: k, b: k + 1, kind: npPron}, true
+		}
+		if t.Flags&text.AllUpper != 0 && k+1 < limit && r.toks[k+1].Flags&text.AllUpper != 0 && r.toks[k+1].Kind == text.Word {
+			continue // a heading in capitals
+		}
+		afterPrep := k > s && r.cls(k-1)&cPrep != 0
+		if r.isUpperWord(k) && (c&(cCapStop|cMonth) == 0 || c&cTitle != 0) {
+			if m, ok := r.npRight(k, limit); ok {
+				if !afterPrep {
+					return m, true
+				}
+				k = m.b - 1 // an object: "for Hillary Clinton"
+				continue
+			}
+		}
+		if c&cDet != 0 && k+1 < limit {
+			m, ok := r.descRight(k, limit)
+			if ok && m.kind == npPersonDesc && !afterPrep {
+				return m, true
+			}
+			if ok {
+				k = m.b - 1 // "a Facebook message" is not a speaker
+			}
+		}
+	}
+	return np{}, false
+}
+
+// resolve turns a speaker phrase into a mention, a canonical name and an
+// entity index.
+func (r *run) resolve(n np) speakerRef {
+	ref := speakerRef{start: int(r.toks[n.a].Start), end: int(r.toks[n.b-1].End), entity: -1}
+	ref.name = r.d.Text[ref.start:ref.end]
+	switch n.kind {
+	case npName:
+		r.ensureNames()
+		nr := r.runAt(n.a, n.b)
+		if e := r.link(ref.start, ref.end, nr.surname); e >= 0 {
+			ref.entity, ref.name = e, r.ents[e].Text
+			return ref
+		}
+		ref.name = r.canonical(nr)
+	case npPron:
+		if n.anteB > n.anteA {
+			ante := r.resolve(np{a: n.anteA, b: n.anteB, kind: n.anteKind})
+			ref.name, ref.entity = ante.name, ante.entity
+			return ref
+		}
+		g := r.cls(n.a) & (cMale | cFemale)
+		if g == 0 {
+			return ref // I, we, they, it: the name is the pronoun
+		}
+		r.resolvePerson(&ref, n.a, g)
+	case npPersonDesc:
+		if r.cls(n.b-1)&cPlural != 0 {
+			return ref
+		}
+		g := class(0)
+		for k := n.a; k < n.b; k++ {
+			g |= r.cls(k) & (cMale | cFemale)
+		}
+		if g == cMale|cFemale {
+			g = 0
+		}
+		r.resolvePerson(&ref, n.a, g)
+	case npOtherDesc:
+		if e := r.link(ref.start, ref.end, ""); e >= 0 {
+			ref.entity, ref.name = e, r.ents[e].Text
+		}
+	}
+	return ref
+}
+
+func (r *run) isTitleTok(k int) bool {
+	c := r.cls(k)
+	if c&cTitle != 0 {
+		return true
+	}
+	// initials-free abbreviations like "Del." or "Sgt." act as titles
+	t := r.toks[k]
+	return t.Flags&text.HasPeriod != 0 && t.End-t.Start > 2 && t.Flags&text.AllUpper == 0 && r.d.Text[t.End-1] == '.'
+}
+
+// resolvePerson points ref's name (and entity) at the nearest named person
+// before token k whose gender does not contradict g.
+func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
+	r.ensureNames()
+	names := r.sc.names
+	i, _ := slices.BinarySearchFunc(names, k, func(nr nameRun, k int) int { return nr.a - k })
+	i--
+	// the nearest few hundred names are plenty, and keep adversarial
+	// articles linear
+	for stop := max(0, i-300); i >= stop; i-- {
+		nr := &names[i]
+		if !nr.person || nr.inQuote {
+			continue
+		}
+		if g != 0 && nr.gender != 0 && nr.gender != g {
+			continue
+		}
+		s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
+		if ent := r.link(s, e, nr.surname); ent >= 0 {
+			ref.entity, ref.name = ent, r.ents[ent].Text
+			return
+		}
+		ref.name = r.canonical(*nr)
+		return
+	}
+}
+
+// link finds the entity a speaker span belongs to: one with a mention
+// overlapping the span, else a PERSON or ORG whose name ends with surname.
+// Lookups go through tables built once per article, so linking stays cheap
+// however many quotes and entities an article has.
+func (r *run) link(s, e int, surname string) int {
+	if len(r.ents) == 0 {
+		return -1
+	}
+	r.ensureEntities()
+	ms := r.sc.ments
+	// the first mention starting at or after e; candidates lie before it
+	i, _ := slices.BinarySearchFunc(ms, e, func(m mentionRef, e int) int { return m.start - e })
+	for j := i - 1; j >= 0 && j >= i-8; j-- {
+		if ms[j].end > s {
+			return ms[j].ent
+		}
+	}
+	if surname == "" {
+		return -1
+	}
+	if ent, ok := r.sc.last[surname]; ok {
+		return ent
+	}
+	return -1
+}
+
+func (r *run) ensureEntities() {
+	if r.entsReady {
+		return
+	}
+	r.entsReady = true
+	ms := r.sc.ments[:0]
+	last := r.sc.last
+	clear(last)
+	for i := range r.ents {
+		ent := &r.ents[i]
+		for _, m := range ent.Mentions {
+			if m.Start < m.End {
+				ms = append(ms, mentionRef{m.Start, m.End, i})
+			}
+		}
+		if ent.Type != event.TypePerson && ent.Type != event.TypeOrg {
+			continue
+		}
+		w := lastWord(ent.Text)
+		if b, ok := last[w]; !ok || ent.Count > r.ents[b].Count {
+			last[w] = i
+		}
+	}
+	slices.SortFunc(ms, func(a, b mentionRef) int { return a.start - b.start })
+	r.sc.ments = ms
+}
+
+func lastWord(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ' ' {
+			return s[i+1:]
+		}
+	}
+	return s
+}
