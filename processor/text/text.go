@@ -5,6 +5,7 @@
 package text
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -369,8 +370,10 @@ var abbrevs = map[string]bool{
 
 func isAbbrev(w string) bool { return abbrevs[w] }
 
-// markQuotes decides whether each quotation mark opens or closes. Curly
-// marks say so by shape; straight marks are judged by their neighbours.
+// markQuotes decides whether each quotation mark opens or closes. Spacing
+// decides when it is one-sided (writers mistype curly marks: `percent.“ Next`,
+// `”Mr. Trump`); otherwise curly marks say so by shape and straight marks are
+// judged by their neighbours.
 func (d *Doc) markQuotes() {
 	s := d.Text
 	for k := range d.Tokens {
@@ -379,6 +382,16 @@ func (d *Doc) markQuotes() {
 			continue
 		}
 		r, _ := runeAt(s, int(t.Start))
+		spaceBefore := t.Flags&SpaceBefore != 0
+		spaceAfter := k+1 == len(d.Tokens) || d.Tokens[k+1].Flags&SpaceBefore != 0
+		switch {
+		case spaceBefore && !spaceAfter:
+			t.Flags |= OpenQuote
+			continue
+		case !spaceBefore && spaceAfter:
+			t.Flags |= CloseQuote
+			continue
+		}
 		switch r {
 		case '“', '‘', '„', '«', '‹':
 			t.Flags |= OpenQuote
@@ -387,28 +400,26 @@ func (d *Doc) markQuotes() {
 			t.Flags |= CloseQuote
 			continue
 		}
-		spaceBefore := t.Flags&SpaceBefore != 0
-		spaceAfter := int(t.End) >= len(s) || (k+1 < len(d.Tokens) && d.Tokens[k+1].Flags&SpaceBefore != 0) || k+1 == len(d.Tokens)
-		switch {
-		case spaceBefore && !spaceAfter:
-			t.Flags |= OpenQuote
-		case !spaceBefore && spaceAfter:
-			t.Flags |= CloseQuote
-		case k > 0 && d.Tokens[k-1].Kind == Punct && !spaceAfter:
-			// ("word ,"x) ambiguous: prefer open after punctuation like '(' and close after '.' ','
-			p := s[d.Tokens[k-1].Start]
-			if p == '(' || p == '[' || p == ':' {
-				t.Flags |= OpenQuote
-			} else {
-				t.Flags |= CloseQuote
+		if !spaceBefore && !spaceAfter {
+			next := s[d.Tokens[k+1].Start]
+			prev := byte(0)
+			if k > 0 {
+				prev = s[d.Tokens[k-1].Start]
 			}
-		default:
-			if r == '’' || r == '\'' {
-				t.Flags |= CloseQuote // apostrophe-like: possessive plural "allies'"
-			} else {
+			switch {
+			case strings.IndexByte(",.;:!?)]", next) >= 0:
+				t.Flags |= CloseQuote
+			case prev == '(' || prev == '[' || prev == ':' || prev == '-':
+				t.Flags |= OpenQuote
+			case k > 0 && d.Tokens[k-1].Kind == Punct:
+				t.Flags |= CloseQuote
+			default:
 				t.Flags |= OpenQuote | CloseQuote
 			}
+			continue
 		}
+		// spaces on both sides: a lone mark, direction unknown
+		t.Flags |= OpenQuote | CloseQuote
 	}
 }
 

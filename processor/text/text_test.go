@@ -152,3 +152,36 @@ func BenchmarkTokenize(b *testing.B) {
 	}
 	b.ReportMetric(float64(words*b.N)/b.Elapsed().Seconds(), "words/s")
 }
+
+func TestQuoteDirectionBySpacing(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // direction of each quote token: o, c or b
+	}{
+		{`up 5 percent.“ Next`, "c"},
+		{"said:\n\n”Mr. Trump is here.", "o"},
+		{`("quoted")`, "oc"},
+		{`“Yes,” he said`, "oc"},
+		{`a " b`, "b"},
+	}
+	for _, c := range cases {
+		d := New(c.in)
+		got := ""
+		for _, tk := range d.Tokens {
+			if tk.Kind != Quote {
+				continue
+			}
+			switch {
+			case tk.Flags&OpenQuote != 0 && tk.Flags&CloseQuote != 0:
+				got += "b"
+			case tk.Flags&OpenQuote != 0:
+				got += "o"
+			default:
+				got += "c"
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: quote directions %q, want %q", c.in, got, c.want)
+		}
+	}
+}
