@@ -1,0 +1,3 @@
+module github.com/newsenrich/newsenrich/deploy/healthcheck
+
+go 1.26.8
