@@ -1,0 +1,141 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/newsenrich/newsenrich/embeddedkafka"
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/kafkatest"
+)
+
+type counts struct {
+	mu             sync.Mutex
+	ok, failed     map[string]int
+	writerSnapshot int
+}
+
+func newCounts() *counts { return &counts{ok: map[string]int{}, failed: map[string]int{}} }
+
+func (c *counts) Produced(topic string, n int) { c.mu.Lock(); c.ok[topic] += n; c.mu.Unlock() }
+func (c *counts) ProduceFailed(topic string, n int) {
+	c.mu.Lock()
+	c.failed[topic] += n
+	c.mu.Unlock()
+}
+func (c *counts) ObserveWriter(kafka.WriterStats) { c.mu.Lock(); c.writerSnapshot++; c.mu.Unlock() }
+
+func (c *counts) get(m map[string]int, topic string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return m[topic]
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestRecordsCarryTheContractHeaders(t *testing.T) {
+	p, err := New(Config{Brokers: []string{"127.0.0.1:1"}, OutputTopic: "out", DLQTopic: "dlq"}, quiet(), newCounts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{Topic: "in", Partition: 2, Offset: 41, Headers: []kafka.Header{{Key: "traceparent", Value: []byte("00-abc-def-01")}, {Key: "other", Value: []byte("x")}}}
+	hdr := func(m kafka.Message) map[string]string {
+		h := map[string]string{}
+		for _, x := range m.Headers {
+			h[x.Key] = string(x.Value)
+		}
+		return h
+	}
+	ev := p.Enriched("art-1", []byte(`{}`), src)
+	h := hdr(ev)
+	if ev.Topic != "out" || string(ev.Key) != "art-1" || h[event.HeaderContentType] != "application/json" ||
+		h[event.HeaderSchema] != event.SchemaVersion || h[event.HeaderSourceTopic] != "in" ||
+		h[event.HeaderSourcePartition] != "2" || h[event.HeaderSourceOffset] != "41" ||
+		h[event.HeaderTraceparent] != "00-abc-def-01" || h["other"] != "" {
+		t.Fatalf("enriched record: topic %s key %s headers %v", ev.Topic, ev.Key, h)
+	}
+	orig := []byte("\xff not json at all")
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	dl := p.DeadLetter([]byte("k"), orig, event.ReasonInvalidUTF8, strings.Repeat("d", 5000), src, now)
+	h = hdr(dl)
+	if dl.Topic != "dlq" || string(dl.Key) != "k" || string(dl.Value) != string(orig) ||
+		h[event.HeaderError] != event.ReasonInvalidUTF8 || len(h[event.HeaderErrorDetail]) != 1024 ||
+		h[event.HeaderErrorTime] != "2026-01-02T03:04:05Z" || h[event.HeaderSourceOffset] != "41" {
+		t.Fatalf("dead letter: topic %s key %s value %q headers %v", dl.Topic, dl.Key, dl.Value, h)
+	}
+}
+
+func TestWriteRetriesUntilTheTopicIsWritable(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	dlq := kafkatest.Topic(t, brokers, "dlq", 1)
+	out := kafkatest.Name(t, "out") // not created yet: writes fail
+	c := newCounts()
+	p, err := New(Config{Brokers: brokers, OutputTopic: out, DLQTopic: dlq, BackoffMin: 20 * time.Millisecond, BackoffMax: 100 * time.Millisecond}, quiet(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := p.Check(ctx); err == nil {
+		t.Fatal("ready while the output topic does not exist")
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- p.Write(ctx, p.Enriched("a", []byte(`{"id":"a"}`), Source{Topic: "in"}), p.Enriched("b", []byte(`{"id":"b"}`), Source{Topic: "in"}))
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for c.get(c.failed, out) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no failed attempt counted")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Write returned %v before the topic existed", err)
+	default:
+	}
+	if err := embeddedkafka.CreateTopics(ctx, brokers, 1, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if got := c.get(c.ok, out); got != 2 {
+		t.Fatalf("acknowledged %d, want 2", got)
+	}
+	if err := p.Check(ctx); err != nil {
+		t.Fatalf("not ready once topics exist: %v", err)
+	}
+	if n := len(kafkatest.Consume(t, brokers, out, 2, 10*time.Second)); n != 2 {
+		t.Fatalf("topic holds %d records, want 2", n)
+	}
+}
+
+func TestWriteGivesUpWhenTheContextEnds(t *testing.T) {
+	c := newCounts()
+	// Nothing listens on port 1: every attempt fails.
+	p, err := New(Config{Brokers: []string{"127.0.0.1:1"}, OutputTopic: "out", DLQTopic: "dlq", BackoffMin: 10 * time.Millisecond}, quiet(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err = p.Write(ctx, p.Enriched("a", []byte(`{}`), Source{}))
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Write = %v, want a deadline error", err)
+	}
+	if c.get(c.ok, "out") != 0 || c.get(c.failed, "out") == 0 {
+		t.Fatalf("ok %d failed %d", c.get(c.ok, "out"), c.get(c.failed, "out"))
+	}
+}

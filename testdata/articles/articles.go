@@ -1,0 +1,55 @@
+// Package articles embeds the sample input records (see ATTRIBUTION.md for
+// their sources and licences), so the demo and the tests run from the
+// repository alone.
+package articles
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+//go:embed seed.json
+var seed []byte
+
+//go:embed wikinews.jsonl
+var wikinews []byte
+
+//go:embed wikinews-interviews.jsonl
+var interviews []byte
+
+// Seed is the reference article as one compact JSON record.
+func Seed() []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, seed); err != nil {
+		panic(fmt.Sprintf("embedded seed.json: %v", err)) // caught by the tests
+	}
+	return b.Bytes()
+}
+
+// Wikinews returns the Wikinews news articles, one JSON record each.
+func Wikinews() [][]byte { return lines(wikinews) }
+
+// Interviews returns the Wikinews interviews, one JSON record each.
+func Interviews() [][]byte { return lines(interviews) }
+
+// All returns the seed article followed by every Wikinews record.
+func All() [][]byte {
+	out := [][]byte{Seed()}
+	out = append(out, Wikinews()...)
+	return append(out, Interviews()...)
+}
+
+func lines(data []byte) [][]byte {
+	var out [][]byte
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	for sc.Scan() {
+		if l := bytes.TrimSpace(sc.Bytes()); len(l) > 0 {
+			out = append(out, append([]byte(nil), l...))
+		}
+	}
+	return out
+}
