@@ -2,10 +2,50 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/newsenrich/newsenrich/processor/entities/train"
 )
 
-// trainCommand is owned by the helper building this subcommand.
+// trainCommand trains the entity model from CoNLL corpora and name lists.
 func trainCommand(ctx context.Context, args []string) error {
-	return errors.New("train: not implemented yet")
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	o := train.Options{}
+	corpora := ""
+	fs.StringVar(&o.Data, "data", "../shared/data/ner/train", "folder of CoNLL training files (token<TAB>BIO tag)")
+	fs.StringVar(&o.Gazetteers, "gazetteers", "../shared/data/gazetteers", "folder of the name-list TSVs")
+	fs.StringVar(&o.Out, "out", "processor/entities/model", "model folder to write (weights + compiled gazetteers)")
+	fs.IntVar(&o.Epochs, "epochs", 10, "training passes")
+	fs.BoolVar(&o.SecondPass, "second-pass", true, "also train a second pass that reads the first pass's labels of the same word elsewhere in the document")
+	fs.BoolVar(&o.Viterbi, "viterbi", true, "structured perceptron with Viterbi decoding (false: greedy tagger)")
+	fs.IntVar(&o.Synthetic, "synthetic", 3000, "generated sports and business documents (each) from the name lists")
+	fs.Float64Var(&o.DropLexical, "drop-lexical", 0, "chance a token's own-word features are dropped in a training step")
+	fs.UintVar(&o.Bits, "bits", 20, "log2 of the number of hashed feature rows")
+	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (shuffling, sampling, augmentation)")
+	fs.StringVar(&corpora, "corpora", "", "name=share list of corpora (default: the built-in selection)")
+	fs.Float64Var(&o.UpperHeadline, "upper-headline", 0.3, "chance a document's first sentence is upper-cased")
+	fs.Float64Var(&o.UpperSentence, "upper-sentence", 0.03, "chance any other sentence is upper-cased")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if corpora == "" {
+		o.Corpora = train.DefaultCorpora()
+	} else {
+		c, err := train.ParseCorpora(corpora)
+		if err != nil {
+			return fmt.Errorf("--corpora: %w", err)
+		}
+		o.Corpora = c
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	return train.Run(o, log)
 }

@@ -1,0 +1,365 @@
+package entities
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var (
+	recOnce sync.Once
+	rec     *Recognizer
+	recErr  error
+)
+
+func recognizer(tb testing.TB) *Recognizer {
+	tb.Helper()
+	recOnce.Do(func() { rec, recErr = New(Config{}) })
+	if recErr != nil {
+		tb.Fatal(recErr)
+	}
+	return rec
+}
+
+func readArticle(tb testing.TB, path string) event.Article {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var a event.Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+func readArticles(tb testing.TB, path string) []event.Article {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []event.Article
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var a event.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func find(es []event.Entity, name string) *event.Entity {
+	for i := range es {
+		if es[i].Text == name {
+			return &es[i]
+		}
+	}
+	return nil
+}
+
+func TestSeedArticle(t *testing.T) {
+	r := recognizer(t)
+	a := readArticle(t, filepath.Join("testdata", "seed.json"))
+	doc := text.New(a.Body)
+	es := r.Entities(doc)
+
+	for _, e := range es {
+		for _, m := range e.Mentions {
+			if a.Body[m.Start:m.End] != m.Text {
+				t.Errorf("%s: mention %q does not match body bytes %d:%d", e.Text, m.Text, m.Start, m.End)
+			}
+		}
+	}
+	want := []struct {
+		name, typ, wikidata string
+		mentions            []string // every mention text must be one of these
+		minCount            int
+	}{
+		{"Mark Rutte", event.TypePerson, "", []string{"Mark Rutte", "Rutte"}, 3},
+		{"Donald Trump", event.TypePerson, "", []string{"Donald Trump", "Trump"}, 4},
+		{"Farah Dakhlallah", event.TypePerson, "", []string{"Farah Dakhlallah"}, 1},
+		{"NATO", event.TypeOrg, "Q7184", []string{"NATO"}, 6},
+		{"Ukraine", event.TypeGPE, "", []string{"Ukraine"}, 2},
+		{"Russia", event.TypeGPE, "", []string{"Russia"}, 3},
+		{"Kyiv", event.TypeGPE, "", []string{"Kyiv"}, 2},
+	}
+	for _, w := range want {
+		e := find(es, w.name)
+		if e == nil {
+			t.Errorf("entity %q not found", w.name)
+			continue
+		}
+		if e.Type != w.typ {
+			t.Errorf("%s: type %s, want %s", w.name, e.Type, w.typ)
+		}
+		if w.wikidata != "" && e.Wikidata != w.wikidata {
+			t.Errorf("%s: wikidata %q, want %q", w.name, e.Wikidata, w.wikidata)
+		}
+		if e.Count != len(e.Mentions) || e.Count < w.minCount {
+			t.Errorf("%s: count %d with %d mentions, want at least %d", w.name, e.Count, len(e.Mentions), w.minCount)
+		}
+		for _, m := range e.Mentions {
+			ok := false
+			for _, s := range w.mentions {
+				ok = ok || m.Text == s
+			}
+			if !ok {
+				t.Errorf("%s: unexpected mention %q", w.name, m.Text)
+			}
+		}
+	}
+	// one entity per real-world thing, titles never inside a person
+	seen := map[string]bool{}
+	for _, e := range es {
+		key := e.Type + "/" + e.Text
+		if seen[key] {
+			t.Errorf("entity %s appears twice", key)
+		}
+		seen[key] = true
+		if e.Type == event.TypePerson {
+			for _, m := range e.Mentions {
+				for _, title := range []string{"Secretary", "President", "spokesperson"} {
+					if strings.Contains(m.Text, title) {
+						t.Errorf("person mention %q holds a title", m.Text)
+					}
+				}
+			}
+		}
+		if e.Text == "NATO" && e.Type == event.TypePerson {
+			t.Error("NATO tagged as a person")
+		}
+	}
+
+	got, err := json.MarshalIndent(es, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "seed.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantB, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(wantB)) {
+		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", golden, got)
+	}
+}
+
+func TestEmptyAndPunctuation(t *testing.T) {
+	r := recognizer(t)
+	for _, s := range []string{"", " \n ", "...", "“”", "1 2 3"} {
+		if es := r.Entities(text.New(s)); len(es) != 0 {
+			t.Errorf("%q: got %v, want none", s, es)
+		}
+	}
+}
+
+func TestRules(t *testing.T) {
+	r := recognizer(t)
+	tests := []struct {
+		name, body string
+		want       map[string]string // entity text -> type
+		not        []string          // texts that must not be an entity's canonical text
+	}{
+		{
+			name: "titles stay outside person names",
+			body: "U.S. President-elect Donald Trump met Secretary-General Mark Rutte in Brussels on Friday.",
+			want: map[string]string{"Donald Trump": event.TypePerson, "Mark Rutte": event.TypePerson},
+			not:  []string{"President-elect Donald Trump", "Secretary-General Mark Rutte"},
+		},
+		{
+			name: "surname joins the full name",
+			body: "Angela Merkel arrived in Paris on Monday. Merkel said the talks were useful, and Merkel left.",
+			want: map[string]string{"Angela Merkel": event.TypePerson, "Paris": event.TypeGPE},
+			not:  []string{"Merkel"},
+		},
+		{
+			name: "international organisation by abbreviation",
+			body: "NATO and the European Union said on Tuesday that the WHO would help.",
+			want: map[string]string{"NATO": event.TypeOrg, "European Union": event.TypeOrg},
+		},
+		{
+			name: "organisation suffix",
+			body: "Shares of Acme Widgets Inc. rose after the company said profits doubled.",
+			want: map[string]string{"Acme Widgets Inc.": event.TypeOrg},
+		},
+		{
+			name: "nationality words are NORP",
+			body: "The Dutch government and French officials met German diplomats in Berlin.",
+			want: map[string]string{"Dutch": event.TypeNORP, "French": event.TypeNORP, "German": event.TypeNORP, "Berlin": event.TypeGPE},
+		},
+		{
+			name: "capitals headline borrows labels from the body",
+			body: "MERKEL MEETS MACRON IN PARIS\nAngela Merkel met Emmanuel Macron in Paris on Monday.",
+			want: map[string]string{"Angela Merkel": event.TypePerson, "Emmanuel Macron": event.TypePerson, "Paris": event.TypeGPE},
+			not:  []string{"MERKEL", "MACRON", "PARIS"},
+		},
+		{
+			name: "numbers split results-table columns",
+			body: "Results: Arsenal 2 Chelsea 1 Liverpool 0 Everton 3.",
+			want: map[string]string{"Arsenal": event.TypeOrg, "Chelsea": event.TypeOrg, "Liverpool": event.TypeOrg, "Everton": event.TypeOrg},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			es := r.Entities(text.New(tc.body))
+			for name, typ := range tc.want {
+				e := find(es, name)
+				if e == nil {
+					t.Errorf("%q not found in %s", name, summary(es))
+					continue
+				}
+				if e.Type != typ {
+					t.Errorf("%q: type %s, want %s", name, e.Type, typ)
+				}
+			}
+			for _, name := range tc.not {
+				if e := find(es, name); e != nil {
+					t.Errorf("%q should not be an entity of its own: %s", name, summary(es))
+				}
+			}
+		})
+	}
+}
+
+func summary(es []event.Entity) string {
+	var b strings.Builder
+	for _, e := range es {
+		b.WriteString(e.Type + ":" + e.Text)
+		for _, m := range e.Mentions {
+			b.WriteString("[" + m.Text + "]")
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
+}
+
+func TestConcurrentUse(t *testing.T) {
+	r := recognizer(t)
+	arts := readArticles(t, filepath.Join("testdata", "wikinews.jsonl"))
+	want := make([]string, len(arts))
+	for i, a := range arts {
+		want[i] = summary(r.Entities(text.New(a.Body)))
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, a := range arts {
+				if got := summary(r.Entities(text.New(a.Body))); got != want[i] {
+					t.Errorf("article %d: concurrent result differs", i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func benchDocs(b *testing.B, arts []event.Article, tokenize bool) {
+	r := recognizer(b)
+	docs := make([]*text.Doc, len(arts))
+	words, bytes := 0, 0
+	for i, a := range arts {
+		docs[i] = text.New(a.Body)
+		words += len(strings.Fields(a.Body))
+		bytes += len(a.Body)
+	}
+	var d text.Doc
+	b.SetBytes(int64(bytes))
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range docs {
+			if tokenize {
+				d.Reset(arts[i].Body)
+				r.Entities(&d)
+			} else {
+				r.Entities(docs[i])
+			}
+		}
+	}
+	b.ReportMetric(float64(words)*float64(b.N)/b.Elapsed().Seconds(), "words/s")
+}
+
+// BenchmarkEntitiesSeed is the entity stage alone on the seed article.
+func BenchmarkEntitiesSeed(b *testing.B) {
+	benchDocs(b, []event.Article{readArticle(b, filepath.Join("testdata", "seed.json"))}, false)
+}
+
+// BenchmarkEntitiesWikinews is the entity stage alone on 24 Wikinews
+// articles (CC BY 2.5, see testdata/README.md).
+func BenchmarkEntitiesWikinews(b *testing.B) {
+	benchDocs(b, readArticles(b, filepath.Join("testdata", "wikinews.jsonl")), false)
+}
+
+// BenchmarkTokenizeEntitiesWikinews adds the shared tokenizer.
+func BenchmarkTokenizeEntitiesWikinews(b *testing.B) {
+	benchDocs(b, readArticles(b, filepath.Join("testdata", "wikinews.jsonl")), true)
+}
+
+func TestNotice(t *testing.T) {
+	n := Notice()
+	for _, want := range []string{"CC BY-SA 4.0", "ODbL", "GeoNames", "supraverden", "mledoze/countries", "Wikinews"} {
+		if !strings.Contains(n, want) {
+			t.Errorf("notice lacks %q", want)
+		}
+	}
+	if _, err := fs.Stat(ModelFiles(), "demonyms.tsv"); err != nil {
+		t.Error(err)
+	}
+}
+
+// FuzzEntities checks that any text yields well-formed entities: mentions
+// inside the body, on the bytes they claim, non-overlapping, counted.
+func FuzzEntities(f *testing.F) {
+	for _, s := range []string{"NATO Secretary-General Mark Rutte met Donald Trump.", "ARSENAL 2 Chelsea 1", "The The The",
+		"U.S. President-elect\n\nDonald Trump’s", "“Hello,” said Mr. J. Smith Jr. of Acme Corp. in St. Louis."} {
+		f.Add(s)
+	}
+	r := recognizer(f)
+	f.Fuzz(func(t *testing.T, body string) {
+		es := r.Entities(text.New(body))
+		var spans [][2]int
+		for _, e := range es {
+			if e.Count != len(e.Mentions) || e.Count == 0 || e.Text == "" {
+				t.Fatalf("bad entity %+v", e)
+			}
+			for _, m := range e.Mentions {
+				if m.Start < 0 || m.End > len(body) || m.Start >= m.End || body[m.Start:m.End] != m.Text {
+					t.Fatalf("bad mention %+v", m)
+				}
+				spans = append(spans, [2]int{m.Start, m.End})
+			}
+		}
+		slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+		for i := 1; i < len(spans); i++ {
+			if spans[i][0] < spans[i-1][1] {
+				t.Fatalf("overlapping mentions %v %v", spans[i-1], spans[i])
+			}
+		}
+	})
+}

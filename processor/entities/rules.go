@@ -1,0 +1,489 @@
+package entities
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+const (
+	clsPer = iota
+	clsOrg
+	clsLoc
+	clsMisc
+)
+
+type vote struct {
+	n [4]float32
+}
+
+func (st *state) phraseHash(a, b int) uint64 {
+	h := tagger.PhraseSeed
+	for k := a; k < b; k++ {
+		h = tagger.PhraseHash(h, st.toks[k].Lower)
+	}
+	return h
+}
+
+func (v *vote) best() (int, float32) {
+	b := 0
+	for c := 1; c < 4; c++ {
+		if v.n[c] > v.n[b] {
+			b = c
+		}
+	}
+	return b, v.n[b]
+}
+
+const maxFill = 5
+
+// clean trims span edges the model gets wrong in tables and running text:
+// a number or a separator inside a name splits it (results tables have no
+// punctuation between columns), lower-case words, numbers and punctuation never end a
+// name, and "The" never starts one outside MISC (titles of works).
+func (st *state) clean(doc *text.Doc) {
+	toks := st.toks
+	// one span may become two, so write into a second buffer
+	out := st.spare[:0]
+	var extra []span
+	for _, s := range st.spans {
+		for k := s.start; k < s.end; k++ {
+			if (toks[k].Cls == tagger.ClsNumber || separator(doc, k)) && k > s.start && k+1 < s.end {
+				extra = append(extra, span{k + 1, s.end, s.class})
+				s.end = k
+				break
+			}
+		}
+		extra = append(extra, s)
+		for _, e := range extra {
+			for e.end-e.start > 1 && (toks[e.end-1].Cls == tagger.ClsLower || toks[e.end-1].Cls == tagger.ClsNumber ||
+				(toks[e.end-1].Cls == tagger.ClsPunct && !closesBracket(doc, e.end-1))) {
+				e.end--
+			}
+			for e.end-e.start > 1 && (toks[e.start].Cls == tagger.ClsPunct || toks[e.start].Cls == tagger.ClsNumber ||
+				(e.class != clsMisc && isThe(doc, e.start))) {
+				e.start++
+			}
+			if toks[e.start].Cls == tagger.ClsPunct || toks[e.start].Cls == tagger.ClsNumber || toks[e.start].Cls == tagger.ClsLower {
+				continue
+			}
+			out = append(out, e)
+		}
+		extra = extra[:0]
+	}
+	st.spans, st.spare = out, st.spans
+	slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+}
+
+// separator reports whether token i is punctuation that never sits inside
+// a name: a spaced dash (headline "TENNIS - AGASSI"), a comma, a colon.
+func separator(doc *text.Doc, i int) bool {
+	t := doc.Tokens[i]
+	if t.Kind != text.Punct {
+		return false
+	}
+	switch doc.Text[t.Start:t.End] {
+	case ",", ":", ";", "--", "—", "–":
+		return true
+	case "-":
+		return t.Flags&text.SpaceBefore != 0
+	}
+	return false
+}
+
+func isText(doc *text.Doc, i int, s string) bool {
+	t := doc.Tokens[i]
+	return doc.Text[t.Start:t.End] == s
+}
+
+// initials are the first letters of a span's capitalised words.
+func (st *state) initials(doc *text.Doc, s span) string {
+	var b []byte
+	for k := s.start; k < s.end; k++ {
+		if c := st.toks[k].Cls; c == tagger.ClsCap || c == tagger.ClsAllCap {
+			b = append(b, doc.Text[doc.Tokens[k].Start])
+		}
+	}
+	return strings.ToUpper(string(b))
+}
+
+func closesBracket(doc *text.Doc, i int) bool {
+	t := doc.Tokens[i]
+	return t.End-t.Start == 1 && doc.Text[t.Start] == ')'
+}
+
+func isThe(doc *text.Doc, i int) bool {
+	t := doc.Tokens[i]
+	return t.End-t.Start == 3 && strings.EqualFold(doc.Text[t.Start:t.End], "the")
+}
+
+// fix applies the article-level rules to st.spans.
+func (r *Recognizer) fix(doc *text.Doc, st *state) {
+	st.clean(doc)
+	toks := st.toks
+	// 1. Titles are not part of a person's name; international
+	// organisations are organisations whatever the context suggests.
+	for i := range st.spans {
+		s := &st.spans[i]
+		if s.class == clsPer {
+			for s.end-s.start > 1 && toks[s.start].Gaz&(1<<(2*tagger.GTitle)) != 0 &&
+				toks[s.start].Gaz&(1<<(2*tagger.GFirst)) == 0 {
+				s.start++
+			}
+		}
+		bits, _ := r.gaz.Lookup(toks[s.start:s.end])
+		if tagger.Has(bits, tagger.GIntlOrg) && (s.end-s.start > 1 || toks[s.start].Cls == tagger.ClsAllCap) {
+			s.class = clsOrg
+		}
+		// a nationality word alone is a nationality, whatever it modifies
+		// ("German police")
+		if s.end-s.start == 1 && tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry) {
+			s.class = clsMisc
+		}
+	}
+	r.extend(st)
+	r.joinAmpersand(doc, st)
+	r.splitTableCells(st)
+	// 2. One label per name across the article: votes per phrase; a
+	// person's surname alone votes for the person.
+	if st.votes == nil {
+		st.votes = make(map[uint64]*vote, 64)
+	}
+	clear(st.votes)
+	addVote := func(h uint64, c int, w float32) {
+		v := st.votes[h]
+		if v == nil {
+			v = &vote{}
+			st.votes[h] = v
+		}
+		v.n[c] += w
+	}
+	for _, s := range st.spans {
+		// the model is least sure in capitals and title-case headlines
+		w := float32(1)
+		if m := toks[s.start].Mode; m == tagger.ModeAllCaps || m == tagger.ModeTitle {
+			w = 0.25
+		}
+		addVote(st.phraseHash(s.start, s.end), s.class, w)
+		if s.class == clsPer && s.end-s.start > 1 && toks[s.end-1].Cls != tagger.ClsInitial {
+			addVote(st.phraseHash(s.end-1, s.end), clsPer, 2*w)
+		}
+		// "Pirelli" after "Pirelli Cables": a company's first word alone
+		// names the company
+		if s.class == clsOrg && s.end-s.start > 1 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
+			toks[s.start].Gaz&(1<<(2*tagger.GFirst)) == 0 {
+			addVote(st.phraseHash(s.start, s.start+1), clsOrg, w)
+		}
+	}
+	for i := range st.spans {
+		s := &st.spans[i]
+		if v := st.votes[st.phraseHash(s.start, s.end)]; v != nil {
+			if b, n := v.best(); b != s.class && n > v.n[s.class] {
+				s.class = b
+			}
+		}
+	}
+	// 3. An acronym in brackets after a name is that name:
+	// "Organisation for Security and Co-operation in Europe (OSCE)".
+	for _, s := range st.spans {
+		k := s.end
+		if k+2 < len(toks) && s.end-s.start > 1 && isText(doc, k, "(") && isText(doc, k+2, ")") &&
+			toks[k+1].Cls == tagger.ClsAllCap && st.initials(doc, s) == strings.ToUpper(doc.TokenText(k+1)) {
+			addVote(st.phraseHash(k+1, k+2), s.class, 2)
+		}
+	}
+	// 4. Unlabelled repeats of a labelled name get its label.
+	if cap(st.covered) < len(toks) {
+		st.covered = make([]bool, len(toks))
+	}
+	covered := st.covered[:len(toks)]
+	clear(covered)
+	for _, s := range st.spans {
+		for k := s.start; k < s.end; k++ {
+			covered[k] = true
+		}
+	}
+	added := false
+	for _, sp := range st.sents {
+		for i := sp.Start; i < sp.End; i++ {
+			if covered[i] || !nameLike(&toks[i]) {
+				continue
+			}
+			h := tagger.PhraseSeed
+			bestEnd, bestCls := -1, 0
+			for j := i; j < sp.End && j < i+maxFill && !covered[j]; j++ {
+				if j > i && !nameLike(&toks[j]) && toks[j].Cls != tagger.ClsPunct {
+					break
+				}
+				h = tagger.PhraseHash(h, toks[j].Lower)
+				if v := st.votes[h]; v != nil && nameLike(&toks[j]) {
+					c, _ := v.best()
+					bestEnd, bestCls = j+1, c
+				}
+			}
+			if bestEnd < 0 {
+				continue
+			}
+			// a lone surname or name at a sentence start is only joined when
+			// the document never writes the word in lower case
+			if toks[i].DocLow > 0 {
+				continue
+			}
+			st.spans = append(st.spans, span{i, bestEnd, bestCls})
+			for k := i; k < bestEnd; k++ {
+				covered[k] = true
+			}
+			added = true
+			i = bestEnd - 1
+		}
+	}
+	if added {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+// extend grows a span to the longest multi-token organisation or place
+// name of the gazetteers that starts where it starts, when the model
+// stopped early ("Organisation for Security" + "and Co-operation in Europe").
+func (r *Recognizer) extend(st *state) {
+	toks := st.toks
+	const orgish = 1<<(2*tagger.GIntlOrg) | 1<<(2*tagger.GClub) | 1<<(2*tagger.GCompany) |
+		1<<(2*tagger.GCountry) | 1<<(2*tagger.GCity) | 1<<(2*tagger.GAdmin1)
+	for i := range st.spans {
+		s := &st.spans[i]
+		limit := len(toks)
+		if i+1 < len(st.spans) {
+			limit = st.spans[i+1].start
+		}
+		sent := st.sentEnd(s.start)
+		limit = min(limit, sent, s.start+8)
+		for e := limit; e > s.end; e-- {
+			if !nameLike(&toks[e-1]) {
+				continue
+			}
+			if bits, _ := r.gaz.Lookup(toks[s.start:e]); bits&orgish != 0 {
+				s.end = e
+				break
+			}
+		}
+	}
+}
+
+// joinAmpersand makes "Douglas & Lomason" and "Procter & Gamble" one
+// organisation: a name, "&", and a capitalised word.
+func (r *Recognizer) joinAmpersand(doc *text.Doc, st *state) {
+	toks := st.toks
+	out := st.spans[:0]
+	for i := 0; i < len(st.spans); i++ {
+		s := st.spans[i]
+		k := s.end
+		if k+1 < len(toks) && !toks[k+1].SentStart && isAmp(doc, k) && nameLike(&toks[k+1]) {
+			end := k + 2
+			if i+1 < len(st.spans) && st.spans[i+1].start == k+1 {
+				end = st.spans[i+1].end
+				i++
+			} else if i+1 < len(st.spans) && st.spans[i+1].start < end {
+				out = append(out, s)
+				continue
+			}
+			cls := clsOrg
+			if bits, _ := r.gaz.Lookup(toks[s.start:end]); bits&(1<<(2*tagger.GCountry)|1<<(2*tagger.GAdmin1)|1<<(2*tagger.GCity)) != 0 {
+				cls = clsLoc
+			}
+			s = span{s.start, end, cls}
+		}
+		out = append(out, s)
+	}
+	st.spans = out
+}
+
+func isAmp(doc *text.Doc, i int) bool {
+	t := doc.Tokens[i]
+	return t.End-t.Start == 1 && doc.Text[t.Start] == '&'
+}
+
+// splitTableCells splits a run of capitals such as "MILWAUKEE CLEVELAND"
+// (two table cells with nothing between them) into the two known names it
+// is made of, when the whole run is not itself a known name.
+func (r *Recognizer) splitTableCells(st *state) {
+	toks := st.toks
+	const named = 1<<(2*tagger.GCity) | 1<<(2*tagger.GTown) | 1<<(2*tagger.GAdmin1) | 1<<(2*tagger.GCountry) | 1<<(2*tagger.GClub)
+	n := len(st.spans)
+	for i := 0; i < n; i++ {
+		s := st.spans[i]
+		if s.end-s.start < 2 || s.end-s.start > 6 {
+			continue
+		}
+		allCaps := true
+		for k := s.start; k < s.end; k++ {
+			allCaps = allCaps && toks[k].Cls == tagger.ClsAllCap
+		}
+		if !allCaps {
+			continue
+		}
+		if bits, _ := r.gaz.Lookup(toks[s.start:s.end]); bits&named != 0 {
+			continue
+		}
+		for k := s.start + 1; k < s.end; k++ {
+			a, _ := r.gaz.Lookup(toks[s.start:k])
+			b, _ := r.gaz.Lookup(toks[k:s.end])
+			if a&named != 0 && b&named != 0 {
+				st.spans[i].end = k
+				st.spans = append(st.spans, span{k, s.end, s.class})
+				break
+			}
+		}
+	}
+	if len(st.spans) > n {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+func (st *state) sentEnd(i int) int {
+	k, _ := slices.BinarySearchFunc(st.sents, i, func(s tagger.Span, i int) int {
+		if s.End <= i {
+			return -1
+		}
+		if s.Start > i {
+			return 1
+		}
+		return 0
+	})
+	if k < len(st.sents) {
+		return st.sents[k].End
+	}
+	return len(st.toks)
+}
+
+// nameLike reports whether a token can be (part of) a name in its sentence.
+func nameLike(t *tagger.Tok) bool {
+	switch t.Cls {
+	case tagger.ClsCap, tagger.ClsAllCap, tagger.ClsMixed, tagger.ClsInitial:
+		return true
+	}
+	return false
+}
+
+// group turns spans into entities.
+func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
+	out := make([]event.Entity, 0, len(st.spans))
+	byKey := make(map[uint64]int, len(st.spans))
+	surname := make(map[uint64]int)
+	first := make([]int, 0, len(st.spans))
+	typeOf := func(s span) string {
+		switch s.class {
+		case clsPer:
+			return event.TypePerson
+		case clsOrg:
+			return event.TypeOrg
+		case clsLoc:
+			bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
+			if tagger.Has(bits, tagger.GCountry) || tagger.Has(bits, tagger.GCity) || tagger.Has(bits, tagger.GTown) || tagger.Has(bits, tagger.GAdmin1) {
+				return event.TypeGPE
+			}
+			return event.TypeLoc
+		default:
+			bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
+			if tagger.Has(bits, tagger.GDemonym) {
+				return event.TypeNORP
+			}
+			return event.TypeMisc
+		}
+	}
+	// multi-token persons first, so that a lone surname finds its person
+	// wherever it appears
+	order := make([]int, 0, len(st.spans))
+	for i, s := range st.spans {
+		if s.class == clsPer && s.end-s.start > 1 {
+			order = append(order, i)
+		}
+	}
+	for i, s := range st.spans {
+		if !(s.class == clsPer && s.end-s.start > 1) {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		s := st.spans[i]
+		typ := typeOf(s)
+		key := st.phraseHash(s.start, s.end) ^ uint64(len(typ))*0x9E3779B97F4A7C15 ^ uint64(typ[0])
+		m := event.Mention{Start: int(doc.Tokens[s.start].Start), End: int(doc.Tokens[s.end-1].End)}
+		m.Text = doc.Text[m.Start:m.End]
+		idx, ok := byKey[key]
+		if !ok && typ == event.TypePerson && s.end-s.start == 1 {
+			idx, ok = surname[st.toks[s.start].Lower]
+		}
+		if !ok {
+			idx = len(out)
+			out = append(out, event.Entity{Type: typ})
+			first = append(first, s.start)
+			byKey[key] = idx
+			if typ == event.TypePerson && s.end-s.start > 1 {
+				if _, dup := surname[st.toks[s.end-1].Lower]; !dup {
+					surname[st.toks[s.end-1].Lower] = idx
+				}
+			}
+		}
+		e := &out[idx]
+		e.Mentions = append(e.Mentions, m)
+		// canonical: the longest mention, preferring ordinary case over a
+		// capitals headline
+		if len(m.Text) > len(e.Text) || (len(m.Text) == len(e.Text) && st.toks[s.start].Cls != tagger.ClsAllCap && isUpper(e.Text)) {
+			e.Text = m.Text
+		}
+		if s.start < first[idx] {
+			first[idx] = s.start
+		}
+		if e.Wikidata == "" {
+			if _, q := r.gaz.Lookup(st.toks[s.start:s.end]); q != "" {
+				e.Wikidata = q
+			}
+		}
+	}
+	// names a gazetteer ties to one Wikidata item ("U.S.", "America") are
+	// one entity
+	if len(out) > 1 {
+		byQID := make(map[string]int)
+		merged := out[:0]
+		firstM := first[:0]
+		for i := range out {
+			e := out[i]
+			if e.Wikidata != "" {
+				if j, ok := byQID[e.Type+e.Wikidata]; ok {
+					m := &merged[j]
+					m.Mentions = append(m.Mentions, e.Mentions...)
+					if len(e.Text) > len(m.Text) {
+						m.Text = e.Text
+					}
+					firstM[j] = min(firstM[j], first[i])
+					continue
+				}
+				byQID[e.Type+e.Wikidata] = len(merged)
+			}
+			merged = append(merged, e)
+			firstM = append(firstM, first[i])
+		}
+		out, first = merged, firstM
+	}
+	// salience: mentions, plus a bonus for appearing early
+	n := float64(len(st.toks))
+	var total float64
+	for i := range out {
+		e := &out[i]
+		slices.SortFunc(e.Mentions, func(a, b event.Mention) int { return a.Start - b.Start })
+		e.Count = len(e.Mentions)
+		e.Text = strings.TrimSpace(e.Text)
+		e.Salience = float64(e.Count) + 2*(1-float64(first[i])/n)
+		total += e.Salience
+	}
+	for i := range out {
+		out[i].Salience = float64(int(out[i].Salience/total*1e4+0.5)) / 1e4
+	}
+	slices.SortStableFunc(out, func(a, b event.Entity) int { return a.Mentions[0].Start - b.Mentions[0].Start })
+	return out
+}
+
+func isUpper(s string) bool { return strings.ToUpper(s) == s }
