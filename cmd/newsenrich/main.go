@@ -20,13 +20,15 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":    {"consume, enrich and publish (the worker)", runCommand},
-		"demo":   {"embedded broker + sample articles + the worker, printing enriched events", demoCommand},
-		"enrich": {"JSON/JSONL articles on stdin -> enriched JSONL on stdout, no Kafka", enrichCommand},
-		"eval":   {"score the processor on gold sets (P/R/F1, throughput)", evalCommand},
-		"bench":  {"throughput, latency and memory of the processor and the worker, with baselines", benchCommand},
-		"train":  {"train the entity model from CoNLL corpora", trainCommand},
-		"replay": {"re-enrich a time or offset range into the output topic", replayCommand},
+		"run":      {"consume, enrich and publish (the worker)", runCommand},
+		"demo":     {"embedded broker + sample articles + the worker, printing enriched events", demoCommand},
+		"enrich":   {"JSON/JSONL articles on stdin -> enriched JSONL on stdout, no Kafka", enrichCommand},
+		"eval":     {"score the processor on gold sets (P/R/F1, throughput)", evalCommand},
+		"bench":    {"throughput, latency and memory of the processor and the worker, with baselines", benchCommand},
+		"train":    {"train the entity model from CoNLL corpora", trainCommand},
+		"replay":   {"re-enrich a time or offset range into the output topic", replayCommand},
+		"version":  {"print the version, model and Go version", versionCommand},
+		"licenses": {"print the licences and attributions of the data embedded in the binary", licensesCommand},
 	}
 }
 
@@ -62,7 +64,7 @@ func usage(cmds map[string]command) {
 	sort.Strings(names)
 	fmt.Fprintln(os.Stderr, "usage: newsenrich <command> [flags]\n\ncommands:")
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-7s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\n'newsenrich <command> -h' lists a command's flags.")
 }

@@ -27,6 +27,13 @@ var iptcTSV string
 //go:embed data/lexicon.txt
 var handLexicon string
 
+//go:embed data/NOTICE.md
+var notice string
+
+// Notice returns the attribution of the embedded IPTC vocabulary (CC BY 4.0)
+// and the origin of the hand-written lexicon.
+func Notice() string { return notice }
+
 // Config tunes how evidence becomes topics. The zero value of a field means
 // its default (see DefaultConfig).
 type Config struct {

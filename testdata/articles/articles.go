@@ -14,6 +14,12 @@ import (
 //go:embed seed.json
 var seed []byte
 
+//go:embed ATTRIBUTION.md
+var attribution string
+
+// Attribution returns the sources and licences of the sample articles.
+func Attribution() string { return attribution }
+
 //go:embed wikinews.jsonl
 var wikinews []byte
 

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+
+	articles "github.com/newsenrich/newsenrich/testdata/articles"
+
+	"github.com/newsenrich/newsenrich/processor/entities"
+	"github.com/newsenrich/newsenrich/processor/topics"
+)
+
+func versionCommand(ctx context.Context, args []string) error {
+	fmt.Printf("newsenrich %s, model %s, %s %s/%s\n", runVersion(), runModel, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// licensesCommand prints the notices the embedded data files require: the
+// binary carries a CC BY-SA model, ODbL and CC BY tables, and CC BY sample
+// articles, whose licences ask that recipients are told.
+func licensesCommand(ctx context.Context, args []string) error {
+	w := os.Stdout
+	fmt.Fprintln(w, "newsenrich code: MIT licence. Embedded data files keep their own licences:")
+	for _, section := range []struct{ title, text string }{
+		{"Entity model and gazetteers (processor/entities/model)", entities.Notice()},
+		{"IPTC Media Topics and topic lexicon (processor/topics/data)", topics.Notice()},
+		{"First names with gender (processor/quotes/names.txt)", "US Social Security Administration baby-name data via shared/data/gazetteers/first-names.tsv: public domain.\n"},
+		{"Sample articles (testdata/articles, used by the demo)", articles.Attribution()},
+	} {
+		fmt.Fprintf(w, "\n==== %s\n\n%s", section.title, section.text)
+	}
+	return nil
+}
