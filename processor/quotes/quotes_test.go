@@ -1,7 +1,8 @@
 package quotes
 
 import (
-	"bufio"
+	articles "github.com/newsenrich/newsenrich/testdata/articles"
+
 	"encoding/json"
 	"flag"
 	"os"
@@ -171,44 +172,8 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func readArticle(t testing.TB, path string) event.Article {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a event.Article
-	if err := json.Unmarshal(b, &a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-func readArticles(t testing.TB, path string) []event.Article {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []event.Article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var a event.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestGoldenSeed(t *testing.T) {
-	a := readArticle(t, filepath.Join("testdata", "seed.json"))
+	a := articles.SeedArticle()
 	got := testX.Quotes(text.New(a.Body), nil)
 	checkOffsets(t, a.Body, got, 0)
 	if len(got) != 3 {
@@ -295,7 +260,7 @@ func FuzzQuotes(f *testing.F) {
 	f.Add("\"\"\" “ ” „ « » ' ‘ ’ \n\n“open\n\n“again")
 	f.Add("Smith: “")
 	f.Add("”Mr. Trump said “x“ and ”y” — ― Name\n")
-	for _, a := range readArticles(f, filepath.Join("testdata", "wikinews.jsonl"))[:3] {
+	for _, a := range articles.WikinewsArticles()[:3] {
 		f.Add(a.Body)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -312,8 +277,8 @@ func FuzzQuotes(f *testing.F) {
 }
 
 func BenchmarkQuotes(b *testing.B) {
-	arts := readArticles(b, filepath.Join("testdata", "wikinews.jsonl"))
-	arts = append(arts, readArticle(b, filepath.Join("testdata", "seed.json")))
+	arts := articles.WikinewsArticles()
+	arts = append(arts, articles.SeedArticle())
 	docs := make([]*text.Doc, len(arts))
 	words := 0
 	for i, a := range arts {

@@ -1,7 +1,8 @@
 package topics
 
 import (
-	"bufio"
+	articles "github.com/newsenrich/newsenrich/testdata/articles"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -149,7 +150,7 @@ func TestTopicsTopOne(t *testing.T) {
 func TestTopicsInvariants(t *testing.T) {
 	tg := newTagger(t, Config{})
 	byCode := tg.vocab.byCode
-	for _, a := range loadArticles(t, "testdata/wikinews.jsonl") {
+	for _, a := range articles.WikinewsArticles() {
 		got := tag(tg, a.Title, a.Body, nil)
 		if len(got) == 0 {
 			t.Errorf("%s: no topics", a.ID)
@@ -200,7 +201,7 @@ func TestWikinewsSanity(t *testing.T) {
 	}
 	tg := newTagger(t, Config{})
 	seen := 0
-	for _, a := range loadArticles(t, "testdata/wikinews.jsonl") {
+	for _, a := range articles.WikinewsArticles() {
 		w, ok := want[a.ID]
 		if !ok {
 			continue
@@ -291,7 +292,7 @@ func TestEmptyAndThresholds(t *testing.T) {
 
 func TestConcurrent(t *testing.T) {
 	tg := newTagger(t, Config{})
-	arts := loadArticles(t, "testdata/wikinews.jsonl")
+	arts := articles.WikinewsArticles()
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = fmt.Sprint(tag(tg, a.Title, a.Body, nil))
@@ -319,14 +320,7 @@ func TestConcurrent(t *testing.T) {
 
 func TestSeedGolden(t *testing.T) {
 	tg := newTagger(t, Config{})
-	raw, err := os.ReadFile("testdata/seed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a event.Article
-	if err := json.Unmarshal(raw, &a); err != nil {
-		t.Fatal(err)
-	}
+	a := articles.SeedArticle()
 	got := tag(tg, a.Title, a.Body, nil)
 	if len(got) == 0 || got[0].Code != "medtop:11000000" {
 		t.Fatalf("seed: topics %v, want politics first", got)
@@ -351,32 +345,9 @@ func TestSeedGolden(t *testing.T) {
 	}
 }
 
-func loadArticles(t testing.TB, path string) []event.Article {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []event.Article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var a event.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func BenchmarkTopics(b *testing.B) {
 	tg := newTagger(b, Config{})
-	arts := loadArticles(b, "testdata/wikinews.jsonl")
+	arts := articles.WikinewsArticles()
 	type pair struct{ title, body *text.Doc }
 	docs := make([]pair, len(arts))
 	words, bytes := 0, 0

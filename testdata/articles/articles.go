@@ -9,6 +9,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+
+	"github.com/newsenrich/newsenrich/event"
 )
 
 //go:embed seed.json
@@ -55,6 +57,23 @@ func lines(data []byte) [][]byte {
 	for sc.Scan() {
 		if l := bytes.TrimSpace(sc.Bytes()); len(l) > 0 {
 			out = append(out, append([]byte(nil), l...))
+		}
+	}
+	return out
+}
+
+// SeedArticle is the reference article, decoded: the stages' golden tests
+// start from it.
+func SeedArticle() event.Article { return decodeArticles([][]byte{Seed()})[0] }
+
+// WikinewsArticles returns the Wikinews news articles, decoded.
+func WikinewsArticles() []event.Article { return decodeArticles(Wikinews()) }
+
+func decodeArticles(records [][]byte) []event.Article {
+	out := make([]event.Article, len(records))
+	for i, r := range records {
+		if err := json.Unmarshal(r, &out[i]); err != nil {
+			panic(fmt.Sprintf("embedded sample article %d: %v", i, err)) // caught by the tests
 		}
 	}
 	return out
