@@ -174,8 +174,8 @@ func TestLiveWorker(t *testing.T) {
 		}
 	})
 
-	t.Run("docs list every exported newsenrich metric", func(t *testing.T) {
-		docs := string(readFile(t, filepath.Join(repoRoot(t), "docs", "deploy.md")))
+	t.Run("README lists every exported newsenrich metric", func(t *testing.T) {
+		docs := string(readFile(t, filepath.Join(repoRoot(t), "README.md")))
 		documented := map[string]bool{}
 		for _, mm := range regexp.MustCompile("`(newsenrich_[a-z0-9_]+)(?:\\{[^`]*\\})?`").FindAllStringSubmatch(docs, -1) {
 			documented[mm[1]] = true
@@ -185,7 +185,7 @@ func TestLiveWorker(t *testing.T) {
 				continue // kafka-go stats are documented as a group
 			}
 			if !documented[name] {
-				t.Errorf("docs/deploy.md does not document %s (%s)", name, f.GetType())
+				t.Errorf("README.md does not document %s (%s)", name, f.GetType())
 			}
 		}
 		for name := range documented {
@@ -193,7 +193,7 @@ func TestLiveWorker(t *testing.T) {
 				continue
 			}
 			if _, ok := exp.Families[name]; !ok && !strings.HasSuffix(name, "_bucket") {
-				t.Errorf("docs/deploy.md documents %s, which the worker does not export", name)
+				t.Errorf("README.md documents %s, which the worker does not export", name)
 			}
 		}
 	})
@@ -212,11 +212,11 @@ func TestLiveWorker(t *testing.T) {
 		}
 	})
 
-	t.Run("docs list every setting", func(t *testing.T) {
-		docs := string(readFile(t, filepath.Join(repoRoot(t), "docs", "deploy.md")))
+	t.Run("README lists every setting", func(t *testing.T) {
+		docs := string(readFile(t, filepath.Join(repoRoot(t), "README.md")))
 		for v := range w.knownEnv(t) {
 			if !strings.Contains(docs, "`"+v+"`") {
-				t.Errorf("docs/deploy.md does not document %s", v)
+				t.Errorf("README.md does not document %s", v)
 			}
 		}
 	})
