@@ -218,6 +218,38 @@ func TestRules(t *testing.T) {
 			not:  []string{"MERKEL", "MACRON", "PARIS"},
 		},
 		{
+			name: "city-named sides on a sports page are organisations, datelines and countries places",
+			body: "ICE HOCKEY - RESULTS. NEW YORK 2003-02-03 Results on Friday: Hartford 3 Quebec 2 Winnipeg 4 Calgary 1. " +
+				"Quebec lost for the third time. Italy 2 Brazil 1.",
+			want: map[string]string{"Hartford": event.TypeOrg, "Quebec": event.TypeOrg, "NEW YORK": event.TypeGPE, "Italy": event.TypeGPE},
+		},
+		{
+			name: "a side named after a place that is also a first name",
+			body: "CRICKET - SCORES. LONDON 2003-07-05 Close of play: Sussex 201 (J. Smith 4-40), Devon 108-3. Lincoln 99 and 45-2.",
+			want: map[string]string{"Lincoln": event.TypeOrg, "Sussex": event.TypeOrg, "LONDON": event.TypeGPE},
+		},
+		{
+			name: "places stay places off the sports page",
+			body: "Officials from Hartford and Winnipeg met in Quebec on Friday to discuss water rights.",
+			want: map[string]string{"Hartford": event.TypeGPE, "Winnipeg": event.TypeGPE, "Quebec": event.TypeGPE},
+		},
+		{
+			name: "a legal suffix makes the short name the company",
+			body: "MILAN 2004-03-02 Bertolini SpA said on Monday it would cut jobs. Bertolini said sales fell. " +
+				"Analysts expect Bertolini to sell its cables unit.",
+			want: map[string]string{"Bertolini SpA": event.TypeOrg, "Bertolini": event.TypeOrg},
+		},
+		{
+			name: "a dateline is a place",
+			body: "SOCCER - SPAIN BEAT MALTA IN QUALIFIER. VALLETTA, Malta 2003-07-05 Spain beat Malta 4-0 on Saturday.",
+			want: map[string]string{"VALLETTA": event.TypeGPE, "Spain": event.TypeGPE, "Malta": event.TypeGPE},
+		},
+		{
+			name: "a news desk is an organisation",
+			body: "Copper prices fell on Friday, traders said. -- Anna Berg, Oslo Newsroom +47 2200 0000",
+			want: map[string]string{"Oslo Newsroom": event.TypeOrg},
+		},
+		{
 			name: "numbers split results-table columns",
 			body: "Results: Arsenal 2 Chelsea 1 Liverpool 0 Everton 3.",
 			want: map[string]string{"Arsenal": event.TypeOrg, "Chelsea": event.TypeOrg, "Liverpool": event.TypeOrg, "Everton": event.TypeOrg},

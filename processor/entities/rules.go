@@ -145,6 +145,7 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 		}
 	}
 	r.extend(st)
+	st.desks(doc)
 	r.joinAmpersand(doc, st)
 	r.splitTableCells(st)
 	// 2. One label per name across the article: votes per phrase; a
@@ -174,8 +175,17 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 		// "Pirelli" after "Pirelli Cables": a company's first word alone
 		// names the company
 		if s.class == clsOrg && s.end-s.start > 1 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
-			toks[s.start].Gaz&(1<<(2*tagger.GFirst)) == 0 {
+			toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {
 			addVote(st.phraseHash(s.start, s.start+1), clsOrg, w)
+		}
+		// "Pirelli" after "Pirelli SpA", "Ruch" after "Ruch SA": a legal
+		// suffix makes the company's short name a strong witness
+		if s.class == clsOrg && s.end-s.start > 1 && legalSuffix[doc.TokenText(s.end-1)] {
+			addVote(st.phraseHash(s.start, s.end-1), clsOrg, 10*w)
+			if s.end-s.start > 2 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
+				toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {
+				addVote(st.phraseHash(s.start, s.start+1), clsOrg, 10*w)
+			}
 		}
 	}
 	for i := range st.spans {
@@ -186,6 +196,8 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 			}
 		}
 	}
+	r.teams(doc, st)
+	st.datelines(doc)
 	// 3. An acronym in brackets after a name is that name:
 	// "Organisation for Security and Co-operation in Europe (OSCE)".
 	for _, s := range st.spans {
@@ -487,3 +499,52 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 }
 
 func isUpper(s string) bool { return strings.ToUpper(s) == s }
+
+// placeBits mark a token that starts a country, city, town or region name.
+const placeBits = 1<<(2*tagger.GCountry) | 1<<(2*tagger.GCity) | 1<<(2*tagger.GTown) | 1<<(2*tagger.GAdmin1)
+
+// legalSuffix are the legal forms that end a company's full name only.
+var legalSuffix = wordSet(`Inc Inc. Corp Corp. Corporation Co Co. Ltd Ltd. Limited Plc PLC plc LLC Llc
+	L.P. LP AG GmbH SA S.A. NV N.V. BV B.V. SpA S.p.A. SPA Bancorp Holdings AB ASA Oyj KK`)
+
+func wordSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// deskWord reports whether w ends the name of a news desk, an
+// organisation even when it starts with a place: "Bucharest Newsroom",
+// "New York Energy Desk".
+func deskWord(w string) bool {
+	for _, d := range [...]string{"newsroom", "newsdesk", "desk", "bureau"} {
+		if strings.EqualFold(w, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// desks extends a name over the capitalised words up to a desk word
+// that follows it and makes it an organisation.
+func (st *state) desks(doc *text.Doc) {
+	toks := st.toks
+	for i := range st.spans {
+		s := &st.spans[i]
+		limit := min(s.end+3, st.sentEnd(s.start))
+		if i+1 < len(st.spans) {
+			limit = min(limit, st.spans[i+1].start)
+		}
+		for e := s.end; e <= limit; e++ {
+			if e-s.start > 1 && toks[e-1].Cls == tagger.ClsCap && deskWord(doc.TokenText(e-1)) {
+				s.end, s.class = e, clsOrg
+				break
+			}
+			if e < len(toks) && e < limit && toks[e].Cls != tagger.ClsCap {
+				break
+			}
+		}
+	}
+}

@@ -122,6 +122,10 @@ func (g *gazWriter) write(path string, gz bool, header string) error {
 	return f.Close()
 }
 
+// minNationMatches is the number of internationals a national football
+// team needs to count as a country in the gazetteer.
+const minNationMatches = 30
+
 var companySuffix = map[string]bool{"inc": true, "inc.": true, "corp": true, "corp.": true, "co": true, "co.": true,
 	"ltd": true, "ltd.": true, "plc": true, "llc": true, "lp": true, "l.p.": true, "holdings": true, "group": true,
 	"corporation": true, "company": true, "limited": true, "trust": true, "/de/": true, "de": true, "sa": true,
@@ -186,6 +190,12 @@ func BuildGazetteers(dir, out string) (map[string]int, error) {
 			}
 		}},
 		{"national-football-teams.tsv", func(r map[string]string) {
+			// sides with few internationals are mostly regions and
+			// counties (Yorkshire, Surrey, Corsica) that also field clubs:
+			// they are not countries
+			if n, _ := strconv.Atoi(r["matches"]); n < minNationMatches {
+				return
+			}
 			main.add("COUNTRY", r["team"], "")
 		}},
 		{"football-tournaments.tsv", func(r map[string]string) {
@@ -209,6 +219,10 @@ func BuildGazetteers(dir, out string) (map[string]int, error) {
 			orgs.add("INTLORG", r["name_en"], q)
 			if a := r["abbreviation_en"]; a != "" {
 				orgs.add("INTLORG", a, q)
+				// news writes short abbreviations with periods: "U.N."
+				if d := dotted(a); d != "" {
+					orgs.add("INTLORG", d, q)
+				}
 			}
 			for _, o := range strings.Split(r["other_names_en"], "|") {
 				orgs.add("INTLORG", o, q)
@@ -241,7 +255,8 @@ func BuildGazetteers(dir, out string) (map[string]int, error) {
 		"# International organisation list from supraverden by Confirmordeny (https://github.com/confirmordeny/supraverden),\n"+
 			"# licensed under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/). Contains public sector information\n"+
 			"# licensed under the Open Government Licence v3.0. Wikidata identifiers CC0. Modified: names, abbreviations and\n"+
-			"# other names re-tokenized one per line with their Wikidata id. This file is CC BY-SA 4.0.\n"); err != nil {
+			"# other names re-tokenized one per line with their Wikidata id; short capitals abbreviations also written with\n"+
+			"# periods (UN -> U.N.). This file is CC BY-SA 4.0.\n"); err != nil {
 		return nil, err
 	}
 	if err := dem.write(filepath.Join(out, DemonymsFile), false,
@@ -263,4 +278,21 @@ func isTitleASCII(s string) bool {
 		}
 	}
 	return s[0] >= 'A' && s[0] <= 'Z'
+}
+
+// dotted spells a short capitals abbreviation with periods ("UN" ->
+// "U.N."); "" when a is not one.
+func dotted(a string) string {
+	if len(a) < 2 || len(a) > 4 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i < len(a); i++ {
+		if a[i] < 'A' || a[i] > 'Z' {
+			return ""
+		}
+		b.WriteByte(a[i])
+		b.WriteByte('.')
+	}
+	return b.String()
 }

@@ -174,6 +174,7 @@ var (
 	leagues  = []string{"league", "first division", "premier division", "championship", "cup", "second division"}
 	agencies = []string{"Reuters", "Associated Press", "Agence France-Presse", "Bloomberg", "Xinhua", "Interfax", "Itar-Tass", "Kyodo"}
 	exchange = []string{"New York Stock Exchange", "Nasdaq", "London Stock Exchange", "Tokyo Stock Exchange", "Frankfurt Stock Exchange"}
+	numWords = []string{"two", "three", "four", "five", "six", "seven", "eight", "nine"}
 	roles    = []string{"chief executive", "chairman", "president", "finance director", "spokesman", "analyst"}
 )
 
@@ -258,7 +259,63 @@ func Synthesize(p *pools, n int, seed uint64) []Doc {
 		doc.Sents = append(doc.Sents, g.take())
 		dateline()
 		for range 3 + rng.IntN(6) {
-			switch rng.IntN(10) {
+			switch rng.IntN(14) {
+			case 10: // match report prose: innings and runs
+				team(false)
+				g.words(pick(rng, []string{"reached", "closed on", "were bowled out for", "made", "declared on"}))
+				g.num(80, 520)
+				if rng.IntN(2) == 0 {
+					g.words("for " + pick(rng, numWords))
+				}
+				g.words(pick(rng, []string{".", ", a lead of", "against"}))
+				if w := g.items[len(g.items)-1].Text; w == "of" {
+					g.num(10, 300)
+					g.words(".")
+				} else if w == "against" {
+					team(false)
+					g.words(".")
+				}
+			case 11:
+				player()
+				switch rng.IntN(3) {
+				case 0:
+					g.words("took " + pick(rng, numWords) + " for")
+					g.num(10, 90)
+				case 1:
+					g.words("homered twice")
+				default:
+					g.words("kicked three penalties")
+				}
+				g.words("as")
+				team(false)
+				g.words(pick(rng, []string{"beat", "edged", "routed"}))
+				team(false)
+				g.num(1, 12)
+				g.words("-")
+				g.num(0, 9)
+				g.words(".")
+			case 12:
+				g.words(pick(rng, []string{"Title rivals", "Leaders", "Champions", "Bottom club"}))
+				team(false)
+				if rng.IntN(2) == 0 {
+					g.words(",")
+					team(false)
+				}
+				g.words("and")
+				team(false)
+				g.words(pick(rng, []string{"all won .", "both lost .", "closed in on victory .", "drew ."}))
+			case 13:
+				g.words("The loss was")
+				team(false)
+				g.words("'s " + pick(rng, []string{"third", "fifth", "seventh", "ninth"}) + " in its last")
+				g.num(10, 30)
+				g.words("games , and")
+				team(false)
+				g.words("'s lead over")
+				team(false)
+				g.words("grew to")
+				g.num(2, 9)
+				g.words(".")
 			case 9: // fixtures, flattened
 				up := rng.IntN(3) == 0
 				for range 2 + rng.IntN(4) {
@@ -350,10 +407,7 @@ func Synthesize(p *pools, n int, seed uint64) []Doc {
 	for d := 0; d < n; d++ {
 		doc := Doc{Corpus: "synthetic"}
 		co := pick(rng, p.companies)
-		short := co
-		if f := strings.Fields(co); len(f) > 1 && companySuffix[strings.ToLower(f[len(f)-1])] {
-			short = strings.Join(f[:len(f)-1], " ")
-		}
+		short := shortName(co)
 		g.name(strings.ToUpper(short), 1)
 		g.words(pick(rng, []string{"SAYS PROFIT ROSE", "SHARES FALL", "TO CUT JOBS", "Q2 NET UP", "SEES LOWER SALES"}))
 		doc.Sents = append(doc.Sents, g.take())
@@ -410,4 +464,12 @@ func Synthesize(p *pools, n int, seed uint64) []Doc {
 		docs = append(docs, doc)
 	}
 	return docs
+}
+
+// shortName drops a company's legal suffix: "Pirelli SpA" -> "Pirelli".
+func shortName(co string) string {
+	if f := strings.Fields(co); len(f) > 1 && companySuffix[strings.ToLower(f[len(f)-1])] {
+		return strings.Join(f[:len(f)-1], " ")
+	}
+	return co
 }

@@ -112,3 +112,21 @@ func TestSynthesizeIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestNameForms(t *testing.T) {
+	for _, tc := range []struct{ in, dotted string }{
+		{"UN", "U.N."}, {"EU", "E.U."}, {"NATO", "N.A.T.O."}, {"OPEC", "O.P.E.C."},
+		{"A", ""}, {"UNESCO", ""}, {"Un", ""}, {"G7", ""},
+	} {
+		if got := dotted(tc.in); got != tc.dotted {
+			t.Errorf("dotted(%q) = %q, want %q", tc.in, got, tc.dotted)
+		}
+	}
+	for _, tc := range []struct{ in, short string }{
+		{"Pirelli SA", "Pirelli"}, {"Magna International Inc", "Magna International"}, {"Acme", "Acme"}, {"Inc", "Inc"},
+	} {
+		if got := shortName(tc.in); got != tc.short {
+			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.short)
+		}
+	}
+}
