@@ -1,7 +1,8 @@
 package entities
 
 import (
-	"bufio"
+	articles "github.com/newsenrich/newsenrich/testdata/articles"
+
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -34,39 +35,6 @@ func recognizer(tb testing.TB) *Recognizer {
 	return rec
 }
 
-func readArticle(tb testing.TB, path string) event.Article {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var a event.Article
-	if err := json.Unmarshal(b, &a); err != nil {
-		tb.Fatal(err)
-	}
-	return a
-}
-
-func readArticles(tb testing.TB, path string) []event.Article {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []event.Article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var a event.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 func find(es []event.Entity, name string) *event.Entity {
 	for i := range es {
 		if es[i].Text == name {
@@ -78,7 +46,7 @@ func find(es []event.Entity, name string) *event.Entity {
 
 func TestSeedArticle(t *testing.T) {
 	r := recognizer(t)
-	a := readArticle(t, filepath.Join("testdata", "seed.json"))
+	a := articles.SeedArticle()
 	doc := text.New(a.Body)
 	es := r.Entities(doc)
 
@@ -291,7 +259,7 @@ func summary(es []event.Entity) string {
 
 func TestConcurrentUse(t *testing.T) {
 	r := recognizer(t)
-	arts := readArticles(t, filepath.Join("testdata", "wikinews.jsonl"))
+	arts := articles.WikinewsArticles()
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = summary(r.Entities(text.New(a.Body)))
@@ -339,18 +307,18 @@ func benchDocs(b *testing.B, arts []event.Article, tokenize bool) {
 
 // BenchmarkEntitiesSeed is the entity stage alone on the seed article.
 func BenchmarkEntitiesSeed(b *testing.B) {
-	benchDocs(b, []event.Article{readArticle(b, filepath.Join("testdata", "seed.json"))}, false)
+	benchDocs(b, []event.Article{articles.SeedArticle()}, false)
 }
 
 // BenchmarkEntitiesWikinews is the entity stage alone on 24 Wikinews
-// articles (CC BY 2.5, see testdata/README.md).
+// articles (CC BY 2.5, see testdata/articles/ATTRIBUTION.md).
 func BenchmarkEntitiesWikinews(b *testing.B) {
-	benchDocs(b, readArticles(b, filepath.Join("testdata", "wikinews.jsonl")), false)
+	benchDocs(b, articles.WikinewsArticles(), false)
 }
 
 // BenchmarkTokenizeEntitiesWikinews adds the shared tokenizer.
 func BenchmarkTokenizeEntitiesWikinews(b *testing.B) {
-	benchDocs(b, readArticles(b, filepath.Join("testdata", "wikinews.jsonl")), true)
+	benchDocs(b, articles.WikinewsArticles(), true)
 }
 
 func TestNotice(t *testing.T) {
