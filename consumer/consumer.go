@@ -14,10 +14,16 @@
 //     and commits only partitions the group says this member owns (the group
 //     must be Stable, or PreparingRebalance with this member's assignment
 //     confirmed and no newer generation joined: it still owns them, and
-//     committing then is what a revoke callback would do);
+//     committing then is what a revoke callback would do; in its first
+//     generation the partitions it fetched from stand for the assignment);
+//   - commits every 25 ms while the group prepares a rebalance that this
+//     member has not joined yet, so less finished work moves uncommitted;
 //   - detects a partition restarted at an earlier offset (the new generation
-//     resumed from the committed offset) and drops the stale run, so
-//     completions from before the rebalance cannot move its commit point.
+//     resumed from the committed offset) and does not process again what
+//     this run already fetched: published records are skipped, in-flight
+//     ones complete under their original handle;
+//   - on shutdown (CommitFinal) retries until the assignment is confirmed,
+//     so a worker stopping during a rebalance still commits what it owns.
 //
 // Limits: between the DescribeGroups answer and the commit a new rebalance
 // can start; a commit that slips through then covers only offsets whose
@@ -81,6 +87,8 @@ type Consumer struct {
 	// has not joined a newer generation since. Only the commit goroutine
 	// touches it.
 	confirmed     bool
+	preparing     bool  // the last round found the group PreparingRebalance with this member confirmed
+	generations   int64 // group generations kafka-go joined (Reader.Stats().Rebalances, summed)
 	warnedMissing bool
 	topicErr      atomic.Pointer[error] // from the last lag measurement
 }
@@ -166,6 +174,10 @@ func (c *Consumer) Done(h Handle) { c.tracker.Done(h) }
 // record fetched).
 func (c *Consumer) Joined() bool { return c.joined.Load() }
 
+// Owned is the number of partitions this member owns per the last
+// assignment confirmed with the group coordinator (0 before the first).
+func (c *Consumer) Owned() int { return int(c.owned.Load()) }
+
 // Check reports a problem with the input topic found by the last lag
 // measurement (it does not exist), for readiness.
 func (c *Consumer) Check() error {
@@ -179,10 +191,17 @@ func (c *Consumer) Check() error {
 func (c *Consumer) Tracker() *Tracker { return c.tracker }
 
 // RunCommitter commits completed offsets every CommitInterval until ctx
-// ends. The final commit on shutdown is the caller's (Commit), after the
-// in-flight work has drained.
+// ends. The final commit on shutdown is the caller's (CommitFinal), after
+// the in-flight work has drained.
+//
+// While the group is preparing a rebalance and this member still owns its
+// partitions, it commits every rebalanceCommitInterval instead: kafka-go
+// gives no revoke callback, and the partitions may move at this member's
+// next heartbeat; what it finished but did not commit by then is redone by
+// the next owner (duplicates). Committing that often lasts only until the
+// rebalance completes.
 func (c *Consumer) RunCommitter(ctx context.Context) error {
-	t := time.NewTicker(c.cfg.CommitInterval)
+	t := time.NewTimer(c.cfg.CommitInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -194,26 +213,79 @@ func (c *Consumer) RunCommitter(ctx context.Context) error {
 				c.log.Warn("commit failed; will retry", "err", err)
 			}
 			cancel()
+			next := c.cfg.CommitInterval
+			if c.preparing {
+				next = min(next, rebalanceCommitInterval)
+			}
+			t.Reset(next)
 		}
 	}
 }
 
+// rebalanceCommitInterval is the commit cadence while a rebalance is being
+// prepared (see RunCommitter).
+const rebalanceCommitInterval = 25 * time.Millisecond
+
 // Commit runs one commit round: fold in reader stats (spotting rebalances),
-// confirm the assignment, commit what is committable.
+// confirm the assignment, commit what is committable. A round during a
+// rebalance commits nothing and is not an error.
 func (c *Consumer) Commit(ctx context.Context) error {
+	_, err := c.commitRound(ctx)
+	return err
+}
+
+// CommitFinal commits, before the worker leaves the group, everything whose
+// output was acknowledged on partitions this member still owns. Unlike a
+// periodic round it does not skip a rebalance: it retries until a round
+// confirmed the assignment and committed, or ctx ends. A worker stopping
+// right after another one left (or joined) would otherwise leave its
+// finished records uncommitted, and they would be redone.
+func (c *Consumer) CommitFinal(ctx context.Context) error {
+	c.tracker.Recommit()
+	backoff := 50 * time.Millisecond
+	start := time.Now()
+	for round := 1; ; round++ {
+		settled, err := c.commitRound(ctx)
+		if err == nil && (settled || !c.tracker.Progress()) {
+			if round > 1 {
+				c.log.Info("final commit done after waiting for the group", "rounds", round, "waited", time.Since(start).Round(time.Millisecond))
+			}
+			return nil
+		}
+		if err == nil {
+			c.log.Debug("final commit: assignment not confirmed yet (group rebalancing); retrying")
+		} else {
+			c.log.Debug("final commit failed; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			if err == nil {
+				err = errors.New("the group was still rebalancing, so this member's assignment could not be confirmed")
+			}
+			return fmt.Errorf("%w (finished records not committed will be redone)", err)
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 500*time.Millisecond)
+	}
+}
+
+// commitRound is one commit round. settled reports that the assignment was
+// confirmed in this round and everything committable was committed.
+func (c *Consumer) commitRound(ctx context.Context) (settled bool, err error) {
 	c.pollStats()
-	if err := c.refreshAssignment(ctx); err != nil {
+	confirmed, err := c.refreshAssignment(ctx)
+	if err != nil {
 		if !c.tracker.Progress() {
 			// Nothing to commit anyway (e.g. the brokers are unreachable
 			// before anything was fetched): not a failed commit.
 			c.log.Debug("cannot confirm the assignment", "err", err)
-			return nil
+			return false, nil
 		}
-		return err
+		return false, err
 	}
 	commits := c.tracker.Committable()
 	if len(commits) == 0 {
-		return nil
+		return confirmed, nil
 	}
 	msgs := make([]kafka.Message, len(commits))
 	for i, cm := range commits {
@@ -222,14 +294,14 @@ func (c *Consumer) Commit(ctx context.Context) error {
 	}
 	if err := c.r.CommitMessages(ctx, msgs...); err != nil {
 		c.m.CommitFailed()
-		return fmt.Errorf("committing offsets: %w", err)
+		return false, fmt.Errorf("committing offsets: %w", err)
 	}
 	for _, cm := range commits {
 		c.tracker.Committed(cm)
 		c.log.Debug("committed", "topic", cm.TP.Topic, "partition", cm.TP.Partition, "offset", cm.Offset)
 	}
 	c.m.CommitOK()
-	return nil
+	return confirmed, nil
 }
 
 // pollStats is the only caller of Reader.Stats (kafka-go resets its counters
@@ -238,6 +310,7 @@ func (c *Consumer) pollStats() {
 	s := c.r.Stats()
 	c.m.ObserveReader(s)
 	if s.Rebalances > 0 {
+		c.generations += s.Rebalances
 		c.log.Info("consumer group rebalanced; confirming assignment before committing", "generations", s.Rebalances)
 		c.tracker.Unknown()
 		c.confirmed = false
@@ -245,21 +318,23 @@ func (c *Consumer) pollStats() {
 }
 
 // refreshAssignment reads this member's assignment from the group
-// coordinator.
-func (c *Consumer) refreshAssignment(ctx context.Context) error {
+// coordinator. confirmed reports that this member's partitions are known
+// for the current generation (committable ones may be committed).
+func (c *Consumer) refreshAssignment(ctx context.Context) (confirmed bool, err error) {
+	c.preparing = false
 	resp, err := c.client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{c.cfg.Group}})
 	if err != nil {
 		c.tracker.Unknown()
 		c.confirmed = false
-		return fmt.Errorf("describing group: %w", err)
+		return false, fmt.Errorf("describing group: %w", err)
 	}
 	if len(resp.Groups) != 1 || resp.Groups[0].Error != nil {
 		c.tracker.Unknown()
 		c.confirmed = false
 		if len(resp.Groups) == 1 {
-			return fmt.Errorf("describing group: %w", resp.Groups[0].Error)
+			return false, fmt.Errorf("describing group: %w", resp.Groups[0].Error)
 		}
-		return errors.New("describing group: no answer")
+		return false, errors.New("describing group: no answer")
 	}
 	g := resp.Groups[0]
 	if g.GroupState == "PreparingRebalance" && c.confirmed {
@@ -267,13 +342,26 @@ func (c *Consumer) refreshAssignment(ctx context.Context) error {
 		// still owns its confirmed partitions, and the coordinator accepts
 		// commits of the current generation in this state. Committing now
 		// is what a revoke callback would do.
-		return nil
+		c.preparing = true
+		return true, nil
+	}
+	if g.GroupState == "PreparingRebalance" && c.generations == 1 && isMember(g, c.cfg.ClientID) {
+		// A rebalance is starting before this member's first assignment
+		// was confirmed (a second worker joined right after this one; the
+		// coordinator lists no assignments in this state). kafka-go has
+		// joined one generation only and drops records of earlier ones, so
+		// the partitions fetched from are that generation's assignment,
+		// still this member's until it rejoins.
+		c.tracker.SetOwned(c.tracker.Partitions())
+		c.confirmed = true
+		c.preparing = true
+		return true, nil
 	}
 	if g.GroupState != "Stable" {
 		c.tracker.Unknown()
 		c.confirmed = false
 		c.log.Debug("group not stable; committing nothing this round", "state", g.GroupState)
-		return nil
+		return false, nil
 	}
 	var owned []TP
 	found := false
@@ -299,14 +387,23 @@ func (c *Consumer) refreshAssignment(ctx context.Context) error {
 				"client_id", c.cfg.ClientID, "members", len(g.Members))
 			c.warnedMissing = true
 		}
-		return nil
+		return false, nil
 	}
 	c.warnedMissing = false
 	c.tracker.SetOwned(owned)
 	c.confirmed = true
 	c.owned.Store(int64(len(owned)))
 	c.joined.Store(true)
-	return nil
+	return true, nil
+}
+
+func isMember(g kafka.DescribeGroupsResponseGroup, clientID string) bool {
+	for _, m := range g.Members {
+		if m.ClientID == clientID {
+			return true
+		}
+	}
+	return false
 }
 
 // RunLag measures consumer lag every LagInterval until ctx ends.

@@ -44,11 +44,11 @@ type entry struct {
 
 type partState struct {
 	epoch     uint64
-	next      int64   // offset after the last tracked one
+	next      int64   // offset after the highest one tracked in this run
+	fetched   int64   // offset after the last one fetched (tracked or skipped)
 	pending   []entry // ascending offsets; the first is never done
 	committed int64   // last offset committed (or found committed) for this run
 	start     int64   // first offset of this run
-	skipBelow int64   // offsets below this already have acknowledged output
 }
 
 // NewTracker returns an empty tracker. Until SetOwned is called, every
@@ -58,38 +58,61 @@ func NewTracker() *Tracker {
 }
 
 // Track registers a fetched record and returns its handle. skip is true
-// when the record's output was already acknowledged in an earlier run of the
-// partition (the reader went back after a rebalance): the record is already
-// marked done and must not be processed again.
+// when this process already has the record: its output was acknowledged or
+// it is still in flight (the reader went back after a rebalance and fetched
+// it again). A skipped record must not be processed again; the original
+// handle completes it.
 func (t *Tracker) Track(topic string, partition int, offset int64) (h Handle, skip bool) {
 	tp := TP{topic, partition}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	ps := t.parts[tp]
-	if ps == nil || offset < ps.next {
-		// First record of this partition, or the reader went back: a
-		// rebalance restarted the partition at the group's committed offset.
-		// Everything we held for it is superseded; older handles go stale.
-		// What the old run finished contiguously stays finished: outputs
-		// acknowledged are facts, whoever owns the partition now.
-		skipBelow := int64(-1)
-		if ps != nil && offset >= ps.start && offset < ps.point() {
-			skipBelow = ps.point()
+	if ps != nil && offset < ps.fetched {
+		// The reader went back: a new generation restarted the partition at
+		// the group's committed offset, so everything below it has output.
+		if offset >= ps.start {
+			// This run fetched [offset, next) already and every one of those
+			// records is done or still in flight here; in-flight ones are
+			// published whoever owns the partition now (the worker never
+			// drops a fetched record), so their completions still count and
+			// the re-fetched copies are skipped: no second copy of records
+			// this process already holds. Pending records below the restart
+			// point were committed by the group, so they no longer hold the
+			// commit point back, and the group's committed offset is the
+			// restart point (a rewind by a stale commit gets repaired).
+			ps.dropBelow(offset)
+			ps.committed = offset
+		} else {
+			// Restarted below this run's start (the group was rewound past
+			// it): start a new run; older handles go stale.
+			ps = nil
 		}
+	}
+	if ps == nil {
 		t.epochs++
-		ps = &partState{epoch: t.epochs, committed: offset, start: offset, skipBelow: skipBelow}
+		ps = &partState{epoch: t.epochs, committed: offset, start: offset, next: offset}
 		t.parts[tp] = ps
 	}
-	ps.next = offset + 1
+	ps.fetched = offset + 1
 	h = Handle{TP: tp, Offset: offset, epoch: ps.epoch}
-	if offset < ps.skipBelow {
-		if len(ps.pending) > 0 { // keep the order; done entries pop with the head
-			ps.pending = append(ps.pending, entry{offset: offset, done: true})
-		}
+	if offset < ps.next {
 		return h, true
 	}
+	ps.next = offset + 1
 	ps.pending = append(ps.pending, entry{offset: offset})
 	return h, false
+}
+
+// dropBelow forgets pending records below offset and pops done records off
+// the head, keeping "the first pending entry is never done".
+func (ps *partState) dropBelow(offset int64) {
+	n := 0
+	for n < len(ps.pending) && (ps.pending[n].offset < offset || ps.pending[n].done) {
+		n++
+	}
+	if n > 0 {
+		ps.pending = append(ps.pending[:0], ps.pending[n:]...)
+	}
 }
 
 // Done marks a record's output as acknowledged.
@@ -105,13 +128,7 @@ func (t *Tracker) Done(h Handle) {
 		return
 	}
 	ps.pending[i].done = true
-	n := 0
-	for n < len(ps.pending) && ps.pending[n].done {
-		n++
-	}
-	if n > 0 {
-		ps.pending = append(ps.pending[:0], ps.pending[n:]...)
-	}
+	ps.dropBelow(0)
 }
 
 // point is the commit offset (the next record to read after a restart).
@@ -139,6 +156,17 @@ func (t *Tracker) SetOwned(owned []TP) {
 			delete(t.parts, tp)
 		}
 	}
+}
+
+// Partitions lists the partitions with tracked state.
+func (t *Tracker) Partitions() []TP {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]TP, 0, len(t.parts))
+	for tp := range t.parts {
+		out = append(out, tp)
+	}
+	return out
 }
 
 // Unknown marks the assignment as unknown (a rebalance is under way):
@@ -190,6 +218,19 @@ func (t *Tracker) Progress() bool {
 		}
 	}
 	return false
+}
+
+// Recommit makes every partition with work done in its current run
+// committable again, even at an offset already committed. The final commit
+// uses it: a stale commit from another member (kafka-go sends a commit
+// queued during a rebalance with the next generation) can have rewound the
+// group below this member's last commit, and repeating it costs nothing.
+func (t *Tracker) Recommit() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, ps := range t.parts {
+		ps.committed = ps.start
+	}
 }
 
 // Committed records that c was committed.

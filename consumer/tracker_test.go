@@ -115,7 +115,7 @@ func TestTrackerRevokedPartitionsAreNotCommitted(t *testing.T) {
 	}
 }
 
-func TestTrackerRewindAfterRebalanceIgnoresStaleCompletions(t *testing.T) {
+func TestTrackerRewindKeepsRecordsStillInFlight(t *testing.T) {
 	tr := NewTracker()
 	p0 := TP{"in", 0}
 	var old []Handle
@@ -126,24 +126,97 @@ func TestTrackerRewindAfterRebalanceIgnoresStaleCompletions(t *testing.T) {
 	tr.Committed(Commit{p0, 1})
 
 	// The partition comes back at the group's committed offset 1 (records
-	// 1..4 were in flight when it was revoked and reassigned).
-	n1 := track(tr, "in", 0, 1)
-	n2 := track(tr, "in", 0, 2)
+	// 1..4 are still in flight here): the re-fetched copies are skipped,
+	// the records after them are new.
+	for off := int64(1); off < 5; off++ {
+		if _, skip := tr.Track("in", 0, off); !skip {
+			t.Fatalf("offset %d is in flight here but was not skipped", off)
+		}
+	}
+	n5, skip := tr.Track("in", 0, 5)
+	if skip {
+		t.Fatal("offset 5 was never fetched before but was skipped")
+	}
+	// Nothing moves until the in-flight records are done, in any order.
+	tr.Done(n5)
+	tr.Done(old[3])
+	if cs := tr.Committable(); len(cs) != 0 {
+		t.Fatalf("offset 1 still in flight, got %+v", cs)
+	}
+	tr.Done(old[1])
+	if got := commitsOf(tr)[p0]; got != 2 {
+		t.Fatalf("commit = %d, want 2", got)
+	}
+	tr.Done(old[2])
+	if got := commitsOf(tr)[p0]; got != 4 {
+		t.Fatalf("commit = %d, want 4", got)
+	}
+	tr.Done(old[4])
+	if got := commitsOf(tr)[p0]; got != 6 {
+		t.Fatalf("commit = %d, want 6", got)
+	}
+}
 
-	// Stale completions of the old run must not advance the new one.
-	for _, h := range old[1:] {
-		tr.Done(h)
-	}
+func TestTrackerRewindPastTheRunStartsAgain(t *testing.T) {
+	// The group was rewound below where this run started (another member
+	// committed less): a new run; completions of the old one go stale.
+	tr := NewTracker()
+	p0 := TP{"in", 0}
+	stale := track(tr, "in", 0, 10)
+	n3 := track(tr, "in", 0, 3)
+	tr.Done(stale)
 	if cs := tr.Committable(); len(cs) != 0 {
-		t.Fatalf("stale completions made %+v committable", cs)
+		t.Fatalf("stale completion made %+v committable", cs)
 	}
-	tr.Done(n2)
-	if cs := tr.Committable(); len(cs) != 0 {
-		t.Fatalf("offset 1 still pending, got %+v", cs)
+	tr.Done(n3)
+	if got := commitsOf(tr)[p0]; got != 4 {
+		t.Fatalf("commit = %d, want 4", got)
 	}
-	tr.Done(n1)
-	if got := commitsOf(tr)[p0]; got != 3 {
-		t.Fatalf("commit = %d, want 3", got)
+	for off := int64(4); off <= 10; off++ {
+		if _, skip := tr.Track("in", 0, off); skip {
+			t.Fatalf("offset %d skipped in the new run", off)
+		}
+	}
+}
+
+func TestTrackerRewindRepairsTheCommitPoint(t *testing.T) {
+	// We committed 6, then a stale commit rewound the group to 4 and the
+	// partition restarts there: 4 and 5 were done here, so they are
+	// skipped, and 6 is committed again.
+	tr := NewTracker()
+	p0 := TP{"in", 0}
+	for off := int64(0); off < 6; off++ {
+		tr.Done(track(tr, "in", 0, off))
+	}
+	tr.Committed(Commit{p0, 6})
+	for off := int64(4); off < 6; off++ {
+		if _, skip := tr.Track("in", 0, off); !skip {
+			t.Fatalf("offset %d done here but not skipped", off)
+		}
+	}
+	if got := commitsOf(tr)[p0]; got != 6 {
+		t.Fatalf("commit = %d, want 6 (repairing the rewind)", got)
+	}
+}
+
+func TestTrackerRestartDropsRecordsTheGroupCommitted(t *testing.T) {
+	// 2 is in flight; the group restarts us at 4 (another member finished
+	// 2..3 and committed): 2 no longer holds the commit point back.
+	tr := NewTracker()
+	p0 := TP{"in", 0}
+	tr.Done(track(tr, "in", 0, 1))
+	track(tr, "in", 0, 2)
+	for off := int64(3); off < 7; off++ {
+		tr.Done(track(tr, "in", 0, off))
+	}
+	if got := commitsOf(tr)[p0]; got != 2 {
+		t.Fatalf("commit = %d, want 2", got)
+	}
+	if _, skip := tr.Track("in", 0, 4); !skip {
+		t.Fatal("offset 4 done here but not skipped")
+	}
+	if got := commitsOf(tr)[p0]; got != 7 {
+		t.Fatalf("commit = %d, want 7", got)
 	}
 }
 
@@ -180,6 +253,7 @@ func track(tr *Tracker, topic string, partition int, offset int64) Handle {
 func TestTrackerSkipsRecordsAlreadyPublishedAfterRewind(t *testing.T) {
 	tr := NewTracker()
 	p0 := TP{"in", 0}
+	var inflight []Handle
 	for off := int64(0); off < 6; off++ {
 		h, skip := tr.Track("in", 0, off)
 		if skip {
@@ -187,6 +261,8 @@ func TestTrackerSkipsRecordsAlreadyPublishedAfterRewind(t *testing.T) {
 		}
 		if off < 4 {
 			tr.Done(h)
+		} else {
+			inflight = append(inflight, h)
 		}
 	}
 	// Commit point is 4 (4 and 5 in flight), but the group restarts us at 2
@@ -201,8 +277,8 @@ func TestTrackerSkipsRecordsAlreadyPublishedAfterRewind(t *testing.T) {
 			handles = append(handles, h)
 		}
 	}
-	if !reflect.DeepEqual(skipped, []int64{2, 3}) {
-		t.Fatalf("skipped %v, want [2 3] (done in the first run)", skipped)
+	if !reflect.DeepEqual(skipped, []int64{2, 3, 4, 5}) {
+		t.Fatalf("skipped %v, want [2 3 4 5] (done or in flight here)", skipped)
 	}
 	if got := commitsOf(tr)[p0]; got != 4 {
 		t.Fatalf("commit = %d, want 4", got)
@@ -210,7 +286,29 @@ func TestTrackerSkipsRecordsAlreadyPublishedAfterRewind(t *testing.T) {
 	for _, h := range handles {
 		tr.Done(h)
 	}
+	if got := commitsOf(tr)[p0]; got != 4 {
+		t.Fatalf("commit = %d, want 4 while 4 and 5 are in flight", got)
+	}
+	for _, h := range inflight {
+		tr.Done(h)
+	}
 	if got := commitsOf(tr)[p0]; got != 7 {
 		t.Fatalf("commit = %d, want 7", got)
+	}
+}
+
+func TestTrackerRecommitRepeatsTheCommitPoint(t *testing.T) {
+	tr := NewTracker()
+	p0, p1 := TP{"in", 0}, TP{"in", 1}
+	tr.Done(track(tr, "in", 0, 5))
+	track(tr, "in", 1, 9) // nothing done in this run
+	tr.Committed(Commit{p0, 6})
+	if cs := tr.Committable(); len(cs) != 0 {
+		t.Fatalf("committable %+v right after the commit", cs)
+	}
+	tr.Recommit()
+	got := commitsOf(tr)
+	if want := map[TP]int64{p0: 6}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after Recommit: %v, want %v (and nothing for %v)", got, want, p1)
 	}
 }

@@ -214,9 +214,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	cancelBg()
 	bg.Wait()
 
-	// Final commit: everything acknowledged so far.
+	// Final commit: everything acknowledged so far, on the partitions this
+	// member still owns, before leaving the group (waits out a rebalance
+	// until the shutdown deadline).
 	cctx, cancel := context.WithDeadline(context.Background(), shutdownBy)
-	commitErr := w.c.Commit(cctx)
+	commitErr := w.c.CommitFinal(cctx)
 	cancel()
 	w.p.PollStats()
 	closeErr := errors.Join(w.c.Close(), w.p.Close())

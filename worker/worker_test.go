@@ -399,6 +399,10 @@ func TestRebalanceWithRecordsInFlightLosesNothing(t *testing.T) {
 	a := startWith(t, e, "worker-a", 2*time.Millisecond)
 	waitFor(t, "worker a under way", 30*time.Second, func() bool { return outputs(a) >= 30 })
 	b := startWith(t, e, "worker-b", 2*time.Millisecond)
+	// Produce the next batch only once b owns partitions: a alone gets
+	// through a batch faster than a real broker completes the rebalance,
+	// and then b would have no work left to receive.
+	waitFor(t, "worker b assigned partitions", 30*time.Second, func() bool { return b.w.Consumer().Owned() > 0 })
 	produce()
 	waitFor(t, "worker b received work", 30*time.Second, func() bool { return outputs(b) >= 30 })
 	produce()
