@@ -1,0 +1,89 @@
+package eval
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Floor is a minimum for one figure of one set (Set empty = every set that
+// reports the figure). Floors guard against regressions; they are set just
+// under what the engine reaches.
+type Floor struct {
+	Set string
+	Key string
+	Min float64
+}
+
+func (f Floor) String() string {
+	if f.Set == "" {
+		return fmt.Sprintf("%s=%g", f.Key, f.Min)
+	}
+	return fmt.Sprintf("%s:%s=%g", f.Set, f.Key, f.Min)
+}
+
+// ParseFloor reads "[set:]key=value", e.g. "conll2003-dev:ner.PER+ORG+LOC.f1=0.70".
+func ParseFloor(s string) (Floor, error) {
+	kv, val, ok := strings.Cut(s, "=")
+	if !ok {
+		return Floor{}, fmt.Errorf("floor %q: want [set:]key=value", s)
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+	if err != nil {
+		return Floor{}, fmt.Errorf("floor %q: %w", s, err)
+	}
+	f := Floor{Key: strings.TrimSpace(kv), Min: v}
+	if set, key, ok := strings.Cut(f.Key, ":"); ok {
+		f.Set, f.Key = set, key
+	}
+	if f.Key == "" {
+		return Floor{}, fmt.Errorf("floor %q: empty key", s)
+	}
+	return f, nil
+}
+
+// LoadFloors reads a JSON file {"set": {"key": min, ...}, ...}.
+func LoadFloors(path string) ([]Floor, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []Floor
+	for set, keys := range m {
+		for k, v := range keys {
+			out = append(out, Floor{Set: set, Key: k, Min: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out, nil
+}
+
+// CheckFloors returns one message per floor that a report falls below. A
+// floor naming a figure that its set's report lacks fails too, so a typo or
+// a task that stopped being scored cannot pass silently. Floors for sets not
+// among the reports are skipped.
+func CheckFloors(reports []*Report, floors []Floor) []string {
+	var bad []string
+	for _, f := range floors {
+		for _, r := range reports {
+			if f.Set != "" && f.Set != r.Set {
+				continue
+			}
+			got, ok := r.Figures()[f.Key]
+			switch {
+			case !ok:
+				bad = append(bad, fmt.Sprintf("%s: no figure %q (engine %s)", r.Set, f.Key, r.Engine))
+			case got < f.Min:
+				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is below the floor %.4f (engine %s)", r.Set, f.Key, got, f.Min, r.Engine))
+			}
+		}
+	}
+	return bad
+}

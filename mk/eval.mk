@@ -1,0 +1,47 @@
+# Measuring instruments (docs/eval.md, docs/bench.md).
+#
+#   make eval          default engine on every dev set, failing below eval/floors.json (CI runs this)
+#   make eval-compare  default engine and the prose baseline side by side (the README table)
+#   make eval-agree    `newsenrich eval` and shared/tools/score.py score the same predictions identically
+#   make bench         the full benchmark (minutes; do not run while the machine is busy)
+#   make bench-quick   a short benchmark run (seconds), to check the instrument itself
+#   make bench-micro   go test -bench per stage on the repo's sample articles
+#
+# The dev sets live only in the shared data directory, never in the repo: EVAL_DATA defaults to
+# ../shared/data (CI clones the repo beside shared/), else /work/shared/data.
+
+EVAL_DATA   ?= $(firstword $(wildcard ../shared/data /work/shared/data))
+EVAL_SHARED ?= $(patsubst %/,%,$(dir $(EVAL_DATA)))
+EVAL_BIN    ?= $(CURDIR)/bin/newsenrich-eval
+EVAL_SETS   := $(patsubst %.articles.jsonl,%,$(wildcard $(EVAL_DATA)/*/dev/*.articles.jsonl))
+EVAL_AGREE_ENGINES ?= default prose
+
+.PHONY: eval eval-compare eval-agree bench bench-quick bench-micro eval-bin
+
+eval-bin:
+	go build -o $(EVAL_BIN) ./cmd/newsenrich
+
+eval: eval-bin
+	@test -n "$(EVAL_DATA)" || { echo "eval: no shared data directory (set EVAL_DATA)"; exit 1; }
+	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --floors eval/floors.json
+
+eval-compare: eval-bin
+	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --engine default,prose
+
+eval-agree: eval-bin
+	@test -n "$(EVAL_SETS)" || { echo "eval-agree: no dev sets under $(EVAL_DATA)"; exit 1; }
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for e in $(EVAL_AGREE_ENGINES); do for s in $(EVAL_SETS); do n=$$(basename $$s).$$e; \
+	  $(EVAL_BIN) eval --set $$s --engine $$e --pred-out $$tmp/$$n.pred.jsonl >/dev/null 2>&1 || exit 1; \
+	  python3 $(EVAL_SHARED)/tools/score.py --set $$s --pred $$tmp/$$n.pred.jsonl --json $$tmp/$$n.py.json >/dev/null || exit 1; \
+	  $(EVAL_BIN) eval --set $$s --pred $$tmp/$$n.pred.jsonl --agree $$tmp/$$n.py.json >/dev/null || exit 1; \
+	done; done
+
+bench: eval-bin
+	nice -n 10 $(EVAL_BIN) bench --data $(EVAL_DATA) --size 50MB --workers 1,2 --broker kfake
+
+bench-quick: eval-bin
+	nice -n 10 $(EVAL_BIN) bench --data $(EVAL_DATA) --size 2MB --paced 2s --baseline-sample 10 --naive-sample 2
+
+bench-micro:
+	nice -n 10 go test -run '^$$' -bench . -benchtime 2s ./processor/engine
