@@ -1,6 +1,8 @@
 package integration
 
 import (
+	articles "github.com/newsenrich/newsenrich/testdata/articles"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -585,7 +587,7 @@ func (c *Collector) unknown(l *Ledger) int {
 }
 
 // Articles returns n valid articles with unique ids "<prefix>-<i>", cycling through the sample
-// articles in testdata/articles (JSON objects, one per .json file or per line of a .jsonl file).
+// articles embedded by package testdata/articles.
 func Articles(t testing.TB, prefix string, n int) []Record {
 	t.Helper()
 	tmpl := loadTemplates(t)
@@ -622,37 +624,15 @@ const maxTemplateBytes = 8 << 10
 
 func loadTemplates(t testing.TB) []map[string]any {
 	templatesOnce.Do(func() {
-		dir := filepath.Join(repoRoot(), "testdata", "articles")
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
-		sort.Strings(files)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				templatesErr = err
-				return
+		for _, l := range articles.All() {
+			var m map[string]any
+			if json.Unmarshal(l, &m) != nil || len(l) > maxTemplateBytes {
+				continue
 			}
-			lines := [][]byte{b}
-			if strings.HasSuffix(f, ".jsonl") {
-				lines = nil
-				for _, l := range strings.Split(string(b), "\n") {
-					if strings.TrimSpace(l) != "" {
-						lines = append(lines, []byte(l))
-					}
-				}
-			}
-			for _, l := range lines {
-				var m map[string]any
-				if json.Unmarshal(l, &m) != nil || len(l) > maxTemplateBytes {
-					continue
-				}
-				if m["body"] == nil && m["body_html"] == nil && m["body_text"] == nil {
-					continue
-				}
-				templates = append(templates, m)
-			}
+			templates = append(templates, m)
 		}
 		if len(templates) == 0 {
-			templatesErr = fmt.Errorf("no usable articles (JSON objects with a body, under %d bytes) in %s", maxTemplateBytes, dir)
+			templatesErr = fmt.Errorf("no sample article under %d bytes in package testdata/articles", maxTemplateBytes)
 		}
 	})
 	if templatesErr != nil {
