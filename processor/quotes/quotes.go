@@ -300,48 +300,12 @@ func (r *run) quoteRune(k int) rune {
 	return c
 }
 
-// orient decides whether quotation mark k opens or closes from the spacing
-// around it, and only when spacing is ambiguous from its shape. Position
-// wins over shape because real text has curly marks typed backwards
-// ("percent.“" closing, "”Mr. Trump" opening).
+// orient reads the direction the shared tokenizer gave quotation mark k.
 func (r *run) orient(k int) orientation {
-	t := r.toks[k]
-	sb := k == 0 || t.Flags&(text.SpaceBefore|text.LineStart) != 0
-	if !sb {
-		p := r.toks[k-1]
-		if p.Kind == text.Punct && p.End == t.Start {
-			switch r.d.Text[p.Start] {
-			case '(', '[', '{':
-				sb = true
-			}
-			if s := r.d.Text[p.Start:p.End]; s == "—" || s == "–" {
-				sb = true
-			}
-		}
-	}
-	sa := k+1 == len(r.toks) || r.toks[k+1].Flags&(text.SpaceBefore|text.LineStart) != 0
-	if !sa {
-		n := r.toks[k+1]
-		if n.Kind == text.Punct {
-			switch r.d.Text[n.Start] {
-			case ',', '.', ';', ':', '!', '?', ')', ']', '}':
-				// `"...` opens a quote that starts with an ellipsis
-				if !(n.End-n.Start == 3 && r.d.Text[n.Start] == '.') {
-					sa = true
-				}
-			}
-		}
-	}
-	switch {
-	case sb && !sa:
+	switch f := r.toks[k].Flags & (text.OpenQuote | text.CloseQuote); f {
+	case text.OpenQuote:
 		return oOpen
-	case sa && !sb:
-		return oClose
-	}
-	switch r.quoteRune(k) {
-	case '“', '„', '«':
-		return oOpen
-	case '”', '»':
+	case text.CloseQuote:
 		return oClose
 	}
 	return oBoth

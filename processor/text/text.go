@@ -371,9 +371,11 @@ var abbrevs = map[string]bool{
 func isAbbrev(w string) bool { return abbrevs[w] }
 
 // markQuotes decides whether each quotation mark opens or closes. Spacing
-// decides when it is one-sided (writers mistype curly marks: `percent.“ Next`,
-// `”Mr. Trump`); otherwise curly marks say so by shape and straight marks are
-// judged by their neighbours.
+// decides when it is one-sided, because writers mistype curly marks
+// (`percent.“ Next` closes, `”Mr. Trump` opens); an opening bracket or dash
+// before a mark counts as space, and so does closing punctuation after it
+// (but not an ellipsis: `"...` opens). Otherwise curly marks say so by
+// shape, and a straight mark with nothing to go by may do either.
 func (d *Doc) markQuotes() {
 	s := d.Text
 	for k := range d.Tokens {
@@ -381,45 +383,39 @@ func (d *Doc) markQuotes() {
 		if t.Kind != Quote {
 			continue
 		}
-		r, _ := runeAt(s, int(t.Start))
-		spaceBefore := t.Flags&SpaceBefore != 0
-		spaceAfter := k+1 == len(d.Tokens) || d.Tokens[k+1].Flags&SpaceBefore != 0
+		spaceBefore := t.Flags&(SpaceBefore|LineStart) != 0
+		if !spaceBefore && k > 0 {
+			p := d.Tokens[k-1]
+			if p.Kind == Punct && p.End == t.Start {
+				switch ps := s[p.Start:p.End]; ps {
+				case "(", "[", "{", "—", "–":
+					spaceBefore = true
+				}
+			}
+		}
+		spaceAfter := k+1 == len(d.Tokens) || d.Tokens[k+1].Flags&(SpaceBefore|LineStart) != 0
+		if !spaceAfter {
+			n := d.Tokens[k+1]
+			if n.Kind == Punct && strings.IndexByte(",.;:!?)]}", s[n.Start]) >= 0 && s[n.Start:n.End] != "..." {
+				spaceAfter = true
+			}
+		}
 		switch {
 		case spaceBefore && !spaceAfter:
 			t.Flags |= OpenQuote
 			continue
-		case !spaceBefore && spaceAfter:
+		case spaceAfter && !spaceBefore:
 			t.Flags |= CloseQuote
 			continue
 		}
-		switch r {
+		switch r, _ := runeAt(s, int(t.Start)); r {
 		case '“', '‘', '„', '«', '‹':
 			t.Flags |= OpenQuote
-			continue
-		case '”', '»', '›':
+		case '”', '’', '»', '›':
 			t.Flags |= CloseQuote
-			continue
+		default:
+			t.Flags |= OpenQuote | CloseQuote
 		}
-		if !spaceBefore && !spaceAfter {
-			next := s[d.Tokens[k+1].Start]
-			prev := byte(0)
-			if k > 0 {
-				prev = s[d.Tokens[k-1].Start]
-			}
-			switch {
-			case strings.IndexByte(",.;:!?)]", next) >= 0:
-				t.Flags |= CloseQuote
-			case prev == '(' || prev == '[' || prev == ':' || prev == '-':
-				t.Flags |= OpenQuote
-			case k > 0 && d.Tokens[k-1].Kind == Punct:
-				t.Flags |= CloseQuote
-			default:
-				t.Flags |= OpenQuote | CloseQuote
-			}
-			continue
-		}
-		// spaces on both sides: a lone mark, direction unknown
-		t.Flags |= OpenQuote | CloseQuote
 	}
 }
 
