@@ -1,6 +1,6 @@
 # Measuring instruments (docs/eval.md, docs/bench.md).
 #
-#   make eval          default engine on every dev set, failing below eval/floors.json (CI runs this)
+#   make eval          default engine on every dev set, failing below internal/eval/floors.json (CI runs this)
 #   make eval-compare  default engine and the prose baseline side by side (the README table)
 #   make eval-agree    `newsenrich eval` and shared/tools/score.py score the same predictions identically
 #   make bench         the full benchmark (minutes; do not run while the machine is busy)
@@ -23,7 +23,7 @@ eval-bin:
 
 eval: eval-bin
 	@test -n "$(EVAL_DATA)" || { echo "eval: no shared data directory (set EVAL_DATA)"; exit 1; }
-	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --floors eval/floors.json
+	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --floors internal/eval/floors.json
 
 eval-compare: eval-bin
 	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --engine default,prose

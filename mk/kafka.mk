@@ -9,7 +9,7 @@ KAFKA_PORT ?= 9092
 KAFKA_BROKERS = 127.0.0.1:$(KAFKA_PORT)
 KAFKA_TEST_TIMEOUT ?= 9m
 # Packages whose tests talk to Kafka and honour NEWSENRICH_TEST_BROKERS (kfake when unset).
-KAFKA_SUITE_PKGS ?= $(foreach d,worker consumer producer cmd/newsenrich embeddedkafka kafkatest,$(if $(wildcard $(d)/*.go),./$(d)/...))
+KAFKA_SUITE_PKGS ?= $(foreach d,internal/worker consumer producer cmd/newsenrich internal/embeddedkafka internal/kafkatest,$(if $(wildcard $(d)/*.go),./$(d)/...))
 
 .PHONY: kafka-up kafka-down kafka-status test-kafka
 
@@ -34,7 +34,7 @@ test-kafka:
 		go test -count=1 -timeout $(KAFKA_TEST_TIMEOUT) $(KAFKA_SUITE_PKGS) || rc=1; \
 	fi; \
 	echo "== broker smoke test and fault tests against $(KAFKA_BROKERS)"; \
-	go test -count=1 -v -timeout $(KAFKA_TEST_TIMEOUT) ./integration/... || rc=1; \
+	go test -count=1 -v -timeout $(KAFKA_TEST_TIMEOUT) ./internal/integration/... || rc=1; \
 	echo "== fault summary"; \
 	cat "$$summary"; \
 	exit $$rc

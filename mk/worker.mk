@@ -5,8 +5,8 @@
 #                      NEWSENRICH_TEST_BROKERS is set), plus the embedded sample data
 #   make build         bin/newsenrich
 
-WORKER_PKGS = ./config/... ./consumer/... ./producer/... ./metrics/... ./worker/... \
-	./embeddedkafka/... ./kafkatest/... ./cmd/newsenrich/... ./testdata/articles
+WORKER_PKGS = ./internal/config/... ./consumer/... ./producer/... ./metrics/... ./internal/worker/... \
+	./internal/embeddedkafka/... ./internal/kafkatest/... ./cmd/newsenrich/... ./internal/samples
 
 .PHONY: demo test-worker build
 

@@ -12,9 +12,9 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/newsenrich/newsenrich/embeddedkafka"
 	"github.com/newsenrich/newsenrich/event"
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
 
 type counts struct {

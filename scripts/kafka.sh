@@ -77,7 +77,7 @@ ensure_cache() {
 
 build_probe() {
 	mkdir -p "$(dirname "$PROBE")"
-	(cd "$ROOT" && go build -o "$PROBE" ./integration/kafkaready) || die "cannot build the readiness probe"
+	(cd "$ROOT" && go build -o "$PROBE" ./internal/integration/kafkaready) || die "cannot build the readiness probe"
 }
 
 # pid_alive is true only for our broker: a stale pid file must not make us signal an unrelated

@@ -6,7 +6,7 @@ import (
 	"os"
 	"runtime"
 
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
+	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"github.com/newsenrich/newsenrich/processor/entities"
 	"github.com/newsenrich/newsenrich/processor/topics"
@@ -27,7 +27,7 @@ func licensesCommand(ctx context.Context, args []string) error {
 		{"Entity model and gazetteers (processor/entities/model)", entities.Notice()},
 		{"IPTC Media Topics and topic lexicon (processor/topics/data)", topics.Notice()},
 		{"First names with gender (processor/quotes/names.txt)", "US Social Security Administration baby-name data via shared/data/gazetteers/first-names.tsv: public domain.\n"},
-		{"Sample articles (testdata/articles, used by the demo)", articles.Attribution()},
+		{"Sample articles (internal/samples, used by the demo)", samples.Attribution()},
 	} {
 		fmt.Fprintf(w, "\n==== %s\n\n%s", section.title, section.text)
 	}

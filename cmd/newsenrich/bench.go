@@ -20,12 +20,12 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/newsenrich/newsenrich/bench"
-	"github.com/newsenrich/newsenrich/eval"
+	"github.com/newsenrich/newsenrich/internal/bench"
+	"github.com/newsenrich/newsenrich/internal/eval"
+	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/baseline"
 	"github.com/newsenrich/newsenrich/processor/engine"
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
 )
 
 // benchOpts are the flags shared by the parent run and its children.
@@ -120,7 +120,7 @@ func benchCorpus(o *benchOpts) (*bench.Corpus, error) {
 			}
 		}
 	} else {
-		c.AddRaw("repo testdata/articles", articles.All())
+		c.AddRaw("repo internal/samples", samples.All())
 		if o.dataDir != "" {
 			if sets, err := eval.DevSets(o.dataDir); err == nil {
 				for _, s := range sets {

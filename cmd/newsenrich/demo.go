@@ -16,13 +16,13 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/config"
-	"github.com/newsenrich/newsenrich/embeddedkafka"
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/samples"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
-	"github.com/newsenrich/newsenrich/testdata/articles"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // demoCommand starts an in-process broker, publishes the sample articles
@@ -73,7 +73,7 @@ func demoRun(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "embedded Kafka (kfake) on %s; topics %s -> %s, dead letters %s\n",
 		strings.Join(cfg.Brokers, ","), cfg.InputTopic, cfg.OutputTopic, cfg.DLQTopic)
 
-	records := articles.All()
+	records := samples.All()
 	if *limit > 0 && *limit < len(records) {
 		records = records[:*limit]
 	}

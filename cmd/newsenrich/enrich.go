@@ -12,8 +12,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/newsenrich/newsenrich/config"
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )

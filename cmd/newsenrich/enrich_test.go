@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
-	"github.com/newsenrich/newsenrich/testdata/articles"
 )
 
 func TestEnrichRecordsSplitsInput(t *testing.T) {
@@ -62,7 +62,7 @@ func TestEnrichRecordsLongLine(t *testing.T) {
 
 func TestEnrichStreamOneLinePerRecord(t *testing.T) {
 	proc := processor.New(runProcessorConfig(1<<20, []string{"en"}), nil, nil, nil)
-	in := string(articles.Seed()) + "\n" + `{"id":"x1","title":"no body"}` + "\nnot json\n"
+	in := string(samples.Seed()) + "\n" + `{"id":"x1","title":"no body"}` + "\nnot json\n"
 	var out bytes.Buffer
 	ok, failed, err := enrichStream(context.Background(), proc, strings.NewReader(in), &out)
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/newsenrich/newsenrich/config"
-	"github.com/newsenrich/newsenrich/eval"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/eval"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/baseline"
 	"github.com/newsenrich/newsenrich/processor/decode"

@@ -11,7 +11,7 @@ import (
 // The eval command on the scorer's hand-made fixture: scoring a predictions
 // file, floors that pass and fail, agreement with a score.py report.
 func TestEvalCommandFloorsAndAgreement(t *testing.T) {
-	fix := filepath.Join("..", "..", "eval", "testdata")
+	fix := filepath.Join("..", "..", "internal", "eval", "testdata")
 	base := []string{"--articles", filepath.Join(fix, "tiny.articles.jsonl"), "--pred", filepath.Join(fix, "tiny.pred.jsonl")}
 	stdout := os.Stdout
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)

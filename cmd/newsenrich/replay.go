@@ -18,11 +18,11 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/segmentio/kafka-go"
 
-	"github.com/newsenrich/newsenrich/config"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/producer"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // replayCommand re-enriches a range of the input topic into the output

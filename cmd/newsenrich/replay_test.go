@@ -11,7 +11,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
 
 func TestReplayTimeAndOffsetRanges(t *testing.T) {

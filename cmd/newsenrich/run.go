@@ -13,12 +13,12 @@ import (
 
 	"github.com/oklog/run"
 
-	"github.com/newsenrich/newsenrich/config"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
 	"github.com/newsenrich/newsenrich/processor/engine"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // runModel names the processor in events and build_info.

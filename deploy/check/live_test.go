@@ -464,7 +464,7 @@ func testBrokers(t *testing.T, topics map[string]string) []string {
 	return c.ListenAddrs()
 }
 
-// publishSamples writes the repository's sample articles (testdata/articles,
+// publishSamples writes the repository's sample articles (internal/samples,
 // the same files the compose feeder publishes) plus two records that must be
 // dead-lettered, and returns how many records it wrote.
 func publishSamples(t *testing.T, brokers []string, topic string) int {
@@ -488,10 +488,10 @@ func publishSamples(t *testing.T, brokers []string, topic string) int {
 	return len(rs)
 }
 
-// sampleArticles reads every JSON value in testdata/articles/*.json{,l}.
+// sampleArticles reads every JSON value in internal/samples/*.json{,l}.
 func sampleArticles(t *testing.T) [][]byte {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "testdata", "articles")
+	dir := filepath.Join(repoRoot(t), "internal", "samples")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
 	var out [][]byte
 	for _, f := range files {

@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/newsenrich/newsenrich/event"
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
 
 // TestConsumeOverKafka runs the example against a broker (kfake unless

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
 )
 
 // benchCorpus is the repo's sample articles with their word counts (as
@@ -21,7 +21,7 @@ type benchRecord struct {
 func loadBenchCorpus(b *testing.B) []benchRecord {
 	b.Helper()
 	var out []benchRecord
-	for _, raw := range articles.All() {
+	for _, raw := range samples.All() {
 		art, err := decode.Decode(raw, decode.Limits{})
 		if err != nil {
 			continue

@@ -1,7 +1,7 @@
 package entities
 
 import (
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
+	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"bytes"
 	"encoding/json"
@@ -46,7 +46,7 @@ func find(es []event.Entity, name string) *event.Entity {
 
 func TestSeedArticle(t *testing.T) {
 	r := recognizer(t)
-	a := articles.SeedArticle()
+	a := samples.SeedArticle()
 	doc := text.New(a.Body)
 	es := r.Entities(doc)
 
@@ -259,7 +259,7 @@ func summary(es []event.Entity) string {
 
 func TestConcurrentUse(t *testing.T) {
 	r := recognizer(t)
-	arts := articles.WikinewsArticles()
+	arts := samples.WikinewsArticles()
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = summary(r.Entities(text.New(a.Body)))
@@ -307,18 +307,18 @@ func benchDocs(b *testing.B, arts []event.Article, tokenize bool) {
 
 // BenchmarkEntitiesSeed is the entity stage alone on the seed article.
 func BenchmarkEntitiesSeed(b *testing.B) {
-	benchDocs(b, []event.Article{articles.SeedArticle()}, false)
+	benchDocs(b, []event.Article{samples.SeedArticle()}, false)
 }
 
 // BenchmarkEntitiesWikinews is the entity stage alone on 24 Wikinews
-// articles (CC BY 2.5, see testdata/articles/ATTRIBUTION.md).
+// articles (CC BY 2.5, see internal/samples/ATTRIBUTION.md).
 func BenchmarkEntitiesWikinews(b *testing.B) {
-	benchDocs(b, articles.WikinewsArticles(), false)
+	benchDocs(b, samples.WikinewsArticles(), false)
 }
 
 // BenchmarkTokenizeEntitiesWikinews adds the shared tokenizer.
 func BenchmarkTokenizeEntitiesWikinews(b *testing.B) {
-	benchDocs(b, articles.WikinewsArticles(), true)
+	benchDocs(b, samples.WikinewsArticles(), true)
 }
 
 func TestNotice(t *testing.T) {

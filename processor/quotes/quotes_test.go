@@ -1,7 +1,7 @@
 package quotes
 
 import (
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
+	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"encoding/json"
 	"flag"
@@ -173,7 +173,7 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestGoldenSeed(t *testing.T) {
-	a := articles.SeedArticle()
+	a := samples.SeedArticle()
 	got := testX.Quotes(text.New(a.Body), nil)
 	checkOffsets(t, a.Body, got, 0)
 	if len(got) != 3 {
@@ -260,7 +260,7 @@ func FuzzQuotes(f *testing.F) {
 	f.Add("\"\"\" “ ” „ « » ' ‘ ’ \n\n“open\n\n“again")
 	f.Add("Smith: “")
 	f.Add("”Mr. Trump said “x“ and ”y” — ― Name\n")
-	for _, a := range articles.WikinewsArticles()[:3] {
+	for _, a := range samples.WikinewsArticles()[:3] {
 		f.Add(a.Body)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -277,8 +277,8 @@ func FuzzQuotes(f *testing.F) {
 }
 
 func BenchmarkQuotes(b *testing.B) {
-	arts := articles.WikinewsArticles()
-	arts = append(arts, articles.SeedArticle())
+	arts := samples.WikinewsArticles()
+	arts = append(arts, samples.SeedArticle())
 	docs := make([]*text.Doc, len(arts))
 	words := 0
 	for i, a := range arts {

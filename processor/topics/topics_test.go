@@ -1,7 +1,7 @@
 package topics
 
 import (
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
+	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"bytes"
 	"encoding/json"
@@ -150,7 +150,7 @@ func TestTopicsTopOne(t *testing.T) {
 func TestTopicsInvariants(t *testing.T) {
 	tg := newTagger(t, Config{})
 	byCode := tg.vocab.byCode
-	for _, a := range articles.WikinewsArticles() {
+	for _, a := range samples.WikinewsArticles() {
 		got := tag(tg, a.Title, a.Body, nil)
 		if len(got) == 0 {
 			t.Errorf("%s: no topics", a.ID)
@@ -201,7 +201,7 @@ func TestWikinewsSanity(t *testing.T) {
 	}
 	tg := newTagger(t, Config{})
 	seen := 0
-	for _, a := range articles.WikinewsArticles() {
+	for _, a := range samples.WikinewsArticles() {
 		w, ok := want[a.ID]
 		if !ok {
 			continue
@@ -292,7 +292,7 @@ func TestEmptyAndThresholds(t *testing.T) {
 
 func TestConcurrent(t *testing.T) {
 	tg := newTagger(t, Config{})
-	arts := articles.WikinewsArticles()
+	arts := samples.WikinewsArticles()
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = fmt.Sprint(tag(tg, a.Title, a.Body, nil))
@@ -320,7 +320,7 @@ func TestConcurrent(t *testing.T) {
 
 func TestSeedGolden(t *testing.T) {
 	tg := newTagger(t, Config{})
-	a := articles.SeedArticle()
+	a := samples.SeedArticle()
 	got := tag(tg, a.Title, a.Body, nil)
 	if len(got) == 0 || got[0].Code != "medtop:11000000" {
 		t.Fatalf("seed: topics %v, want politics first", got)
@@ -347,7 +347,7 @@ func TestSeedGolden(t *testing.T) {
 
 func BenchmarkTopics(b *testing.B) {
 	tg := newTagger(b, Config{})
-	arts := articles.WikinewsArticles()
+	arts := samples.WikinewsArticles()
 	type pair struct{ title, body *text.Doc }
 	docs := make([]pair, len(arts))
 	words, bytes := 0, 0

@@ -19,7 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/embeddedkafka"
 )
 
 // EnvBrokers selects a real cluster for the tests.

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
 )
 
 func TestParseSize(t *testing.T) {
@@ -62,7 +62,7 @@ func TestPercentile(t *testing.T) {
 func testCorpus(t *testing.T) *Corpus {
 	t.Helper()
 	c := &Corpus{}
-	c.AddRaw("repo", articles.All())
+	c.AddRaw("repo", samples.All())
 	c.AddRaw("bad", [][]byte{[]byte(`{"id":"x"}`), []byte(`not json`)})
 	if len(c.Records) == 0 || c.Skipped != 2 {
 		t.Fatalf("records=%d skipped=%d", len(c.Records), c.Skipped)

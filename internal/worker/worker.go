@@ -32,9 +32,9 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/newsenrich/newsenrich/config"
 	"github.com/newsenrich/newsenrich/consumer"
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/producer"

@@ -7,10 +7,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/config"
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/metrics"
-	"github.com/newsenrich/newsenrich/testdata/articles"
 )
 
 // BenchmarkPipeline measures the worker's own overhead — fetch, lanes,
@@ -20,7 +20,7 @@ import (
 // does, so the group join is included.
 func BenchmarkPipeline(b *testing.B) {
 	e := newEnv(b, 4)
-	sample := articles.All()
+	sample := samples.All()
 	recs := make([]*kgo.Record, b.N)
 	for i := range recs {
 		recs[i] = &kgo.Record{Topic: e.in, Key: []byte(fmt.Sprint(i)), Value: sample[i%len(sample)]}

@@ -15,13 +15,13 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/config"
 	"github.com/newsenrich/newsenrich/event"
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // env is one test's cluster, topics and group.

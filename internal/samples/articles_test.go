@@ -1,4 +1,4 @@
-package articles
+package samples
 
 import (
 	"encoding/json"

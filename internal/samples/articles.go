@@ -1,7 +1,7 @@
 // Package articles embeds the sample input records (see ATTRIBUTION.md for
 // their sources and licences), so the demo and the tests run from the
 // repository alone.
-package articles
+package samples
 
 import (
 	"bufio"

@@ -19,11 +19,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // selfSigned returns a server certificate for 127.0.0.1 and its PEM.

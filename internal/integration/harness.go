@@ -1,7 +1,7 @@
 package integration
 
 import (
-	articles "github.com/newsenrich/newsenrich/testdata/articles"
+	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"context"
 	"encoding/json"
@@ -587,7 +587,7 @@ func (c *Collector) unknown(l *Ledger) int {
 }
 
 // Articles returns n valid articles with unique ids "<prefix>-<i>", cycling through the sample
-// articles embedded by package testdata/articles.
+// articles embedded by package internal/samples.
 func Articles(t testing.TB, prefix string, n int) []Record {
 	t.Helper()
 	tmpl := loadTemplates(t)
@@ -624,7 +624,7 @@ const maxTemplateBytes = 8 << 10
 
 func loadTemplates(t testing.TB) []map[string]any {
 	templatesOnce.Do(func() {
-		for _, l := range articles.All() {
+		for _, l := range samples.All() {
 			var m map[string]any
 			if json.Unmarshal(l, &m) != nil || len(l) > maxTemplateBytes {
 				continue
@@ -632,7 +632,7 @@ func loadTemplates(t testing.TB) []map[string]any {
 			templates = append(templates, m)
 		}
 		if len(templates) == 0 {
-			templatesErr = fmt.Errorf("no sample article under %d bytes in package testdata/articles", maxTemplateBytes)
+			templatesErr = fmt.Errorf("no sample article under %d bytes in package internal/samples", maxTemplateBytes)
 		}
 	})
 	if templatesErr != nil {

@@ -13,12 +13,12 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/newsenrich/newsenrich/config"
-	"github.com/newsenrich/newsenrich/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
-	"github.com/newsenrich/newsenrich/worker"
 )
 
 // Topics names one run's topics; each run gets fresh ones so leftovers of
