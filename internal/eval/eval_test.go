@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/golden"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func loadTiny(t *testing.T) *Set {
 	t.Helper()
@@ -104,19 +102,7 @@ func TestCompareScorePyFindsDifferences(t *testing.T) {
 func TestReportTextGolden(t *testing.T) {
 	var buf bytes.Buffer
 	scoreTiny(t).WriteText(&buf)
-	golden := filepath.Join("testdata", "tiny.report.golden.txt")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./eval -update)", err)
-	}
-	if buf.String() != string(want) {
-		t.Errorf("report differs from %s:\n%s", golden, buf.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "tiny.report.golden.txt"), buf.Bytes())
 }
 
 func TestOffsetsSpan(t *testing.T) {

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the current decoder")
+	"github.com/newsenrich/newsenrich/internal/golden"
+)
 
 var goldenLimits = Limits{MaxBytes: 1 << 20, Languages: []string{"en", "de"}}
 
@@ -63,20 +62,7 @@ func TestGolden(t *testing.T) {
 			if isErr := bytes.HasPrefix(got, []byte("{\n  \"error\"")); isErr != wantErr {
 				t.Errorf("error = %v, want %v:\n%s", isErr, wantErr, got)
 			}
-			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run with -update after checking):\n got: %s\nwant: %s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(in, filepath.Ext(in))+".golden", got)
 		})
 	}
 }

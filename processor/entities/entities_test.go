@@ -1,13 +1,10 @@
 package entities
 
 import (
+	"github.com/newsenrich/newsenrich/internal/golden"
 	"github.com/newsenrich/newsenrich/internal/samples"
 
-	"bytes"
-	"encoding/json"
-	"flag"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,8 +14,6 @@ import (
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var (
 	recOnce sync.Once
@@ -117,23 +112,7 @@ func TestSeedArticle(t *testing.T) {
 		}
 	}
 
-	got, err := json.MarshalIndent(es, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden := filepath.Join("testdata", "seed.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wantB, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(wantB)) {
-		t.Errorf("output differs from %s (run go test -update after checking the change):\n%s", golden, got)
-	}
+	golden.CheckJSON(t, filepath.Join("testdata", "seed.golden.json"), es)
 }
 
 func TestEmptyAndPunctuation(t *testing.T) {

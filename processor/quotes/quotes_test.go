@@ -1,11 +1,10 @@
 package quotes
 
 import (
+	"github.com/newsenrich/newsenrich/internal/golden"
 	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,8 +14,6 @@ import (
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // shared extractor: building the lexicons once keeps the tests fast
 var testX = New(Config{})
@@ -192,24 +189,7 @@ func TestGoldenSeed(t *testing.T) {
 	if pronoun != 1 {
 		t.Errorf("want exactly one quote attributed via \"He\", got %d", pronoun)
 	}
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = append(b, '\n')
-	golden := filepath.Join("testdata", "seed.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != string(b) {
-		t.Errorf("seed output differs from %s (run with -update after checking):\n%s", golden, b)
-	}
+	golden.CheckJSON(t, filepath.Join("testdata", "seed.golden.json"), got)
 }
 
 // checkOffsets asserts the contract: byte offsets in range, on rune

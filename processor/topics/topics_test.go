@@ -1,14 +1,11 @@
 package topics
 
 import (
+	"github.com/newsenrich/newsenrich/internal/golden"
 	"github.com/newsenrich/newsenrich/internal/samples"
 
-	"bytes"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,8 +13,6 @@ import (
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 func newTagger(t testing.TB, cfg Config) *Tagger {
 	t.Helper()
@@ -325,24 +320,7 @@ func TestSeedGolden(t *testing.T) {
 	if len(got) == 0 || got[0].Code != "medtop:11000000" {
 		t.Fatalf("seed: topics %v, want politics first", got)
 	}
-	out, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out = append(out, '\n')
-	golden := filepath.Join("testdata", "seed.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run SeedGolden -update)", err)
-	}
-	if !bytes.Equal(out, want) {
-		t.Errorf("seed topics changed (go test -run SeedGolden -update):\n got %s\nwant %s", out, want)
-	}
+	golden.CheckJSON(t, filepath.Join("testdata", "seed.golden.json"), got)
 }
 
 func BenchmarkTopics(b *testing.B) {
