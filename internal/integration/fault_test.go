@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
 
 // The fault tests run the real worker binary against a real broker; they skip without
@@ -92,7 +94,7 @@ func finish(ctx context.Context, t *testing.T, e *Env, ws ...*Worker) {
 // TestFaultWorkerSIGKILL: the worker is killed with SIGKILL mid-stream and restarted; the new
 // process resumes from the last commit and nothing is lost (records in flight may repeat).
 func TestFaultWorkerSIGKILL(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	e := NewEnv(t, brokers, 3)
@@ -120,7 +122,7 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 // TestFaultRebalance: two workers, a third joins, then one leaves mid-stream, so partitions move
 // while records are in flight.
 func TestFaultRebalance(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	e := NewEnv(t, brokers, 6)
@@ -144,7 +146,7 @@ func TestFaultRebalance(t *testing.T) {
 // TestFaultBrokerRestart: the broker is stopped and restarted under the worker. The worker must
 // stay up, report not-ready on /readyz meanwhile, and recover by itself.
 func TestFaultBrokerRestart(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctl := os.Getenv("NEWSENRICH_TEST_KAFKA_CTL")
 	if ctl == "" {
 		t.Skip("set NEWSENRICH_TEST_KAFKA_CTL=scripts/kafka.sh to allow stopping the broker (make test-kafka does)")
@@ -214,7 +216,7 @@ func kafkaCtl(t *testing.T, ctl, verb string) {
 // UNKNOWN_TOPIC_OR_PARTITION. No offset may be committed for a record without output, and valid
 // articles must not be dead-lettered just because the output was down.
 func TestFaultOutputUnwritable(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	e := NewEnv(t, brokers, 3)
@@ -300,7 +302,7 @@ func deleteTopic(ctx context.Context, t *testing.T, adm *kadm.Client, topic stri
 // record lands in the dead-letter topic with its reason and its original bytes; the worker stays
 // up and keeps enriching the good ones.
 func TestFaultPoisonInput(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	e := NewEnv(t, brokers, 3)
@@ -368,7 +370,7 @@ func TestFaultPoisonInput(t *testing.T) {
 // within its shutdown deadline, commits exactly what it finished, and a successor completes the
 // rest.
 func TestFaultShutdownUnderLoad(t *testing.T) {
-	brokers := RequireRealBroker(t)
+	brokers := kafkatest.RequireReal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	e := NewEnv(t, brokers, 3)

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 	"github.com/newsenrich/newsenrich/processor/decode"
 )
 
@@ -39,10 +40,10 @@ func TestPoisonClassesMatchDecoder(t *testing.T) {
 // "worker" on kfake: one record dropped, one duplicated, one committed without output. The
 // harness must see all three, or the fault tests could pass while losing data.
 func TestHarnessCatchesLossAndDuplicates(t *testing.T) {
-	if RealBrokers() != nil {
+	if kafkatest.RealBrokers() != nil {
 		t.Skip("kfake-only self-test of the harness")
 	}
-	brokers := Brokers(t)
+	brokers := kafkatest.Brokers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	e := NewEnv(t, brokers, 2)

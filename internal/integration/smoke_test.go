@@ -10,13 +10,15 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
 
 // TestKafkaGoSmoke proves the broker speaks the protocol versions kafka-go v0.4.x sends (Kafka
 // 4.0.0 rejected its JoinGroup): topic creation, acks=all produce, group consume, commit, committed
 // offsets and ListOffsets through both the Conn and the Client APIs.
 func TestKafkaGoSmoke(t *testing.T) {
-	brokers := Brokers(t)
+	brokers := kafkatest.Brokers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)

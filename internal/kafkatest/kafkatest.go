@@ -25,18 +25,38 @@ import (
 // EnvBrokers selects a real cluster for the tests.
 const EnvBrokers = "NEWSENRICH_TEST_BROKERS"
 
+// RealBrokers returns the brokers named by NEWSENRICH_TEST_BROKERS, or nil
+// when it is unset.
+func RealBrokers() []string {
+	var out []string
+	for _, b := range strings.Split(os.Getenv(EnvBrokers), ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Real reports whether the tests run against a real cluster.
+func Real() bool { return RealBrokers() != nil }
+
+// RequireReal skips t unless a real cluster is configured, and returns its
+// brokers: some faults (killing the broker) cannot be staged in-process.
+func RequireReal(t testing.TB) []string {
+	t.Helper()
+	b := RealBrokers()
+	if b == nil {
+		t.Skipf("real-broker test: set %s (make test-kafka does)", EnvBrokers)
+	}
+	return b
+}
+
 // Brokers returns the test cluster's bootstrap addresses. Without
 // NEWSENRICH_TEST_BROKERS it starts kfake, stopped when the test ends.
 func Brokers(t testing.TB) []string {
 	t.Helper()
-	if env := os.Getenv(EnvBrokers); env != "" {
-		var out []string
-		for _, b := range strings.Split(env, ",") {
-			if b = strings.TrimSpace(b); b != "" {
-				out = append(out, b)
-			}
-		}
-		return out
+	if b := RealBrokers(); b != nil {
+		return b
 	}
 	b, err := embeddedkafka.Start()
 	if err != nil {
@@ -45,9 +65,6 @@ func Brokers(t testing.TB) []string {
 	t.Cleanup(b.Close)
 	return b.Addrs()
 }
-
-// Real reports whether the tests run against a real cluster.
-func Real() bool { return os.Getenv(EnvBrokers) != "" }
 
 var unsafe = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 
