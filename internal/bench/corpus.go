@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/newsenrich/newsenrich/processor/decode"
+	"github.com/newsenrich/newsenrich/processor/text"
 )
 
 // Record is one article of the base corpus.
@@ -110,7 +111,7 @@ func (c *Corpus) AddRaw(source string, raws [][]byte) {
 			c.Skipped++
 			continue
 		}
-		r := Record{Raw: raw, Words: len(strings.Fields(art.Body))}
+		r := Record{Raw: raw, Words: text.CountWords(art.Body)}
 		r.prefix, r.suffix = idTemplate(raw)
 		c.Records = append(c.Records, r)
 		n++

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/newsenrich/newsenrich/processor/text"
 )
 
 // Article is one line of an articles JSONL file. Raw keeps the line's bytes
@@ -145,7 +147,7 @@ func ReadArticles(path string) ([]Article, error) {
 		}
 		raw := make([]byte, len(line))
 		copy(raw, line)
-		out = append(out, Article{ID: a.ID, Body: a.Body, Raw: raw, Words: len(strings.Fields(a.Body))})
+		out = append(out, Article{ID: a.ID, Body: a.Body, Raw: raw, Words: text.CountWords(a.Body)})
 		return nil
 	})
 	return out, err

@@ -37,6 +37,7 @@ import (
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
+	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/producer"
 )
 
@@ -355,7 +356,7 @@ func Enrich(proc Processor, p *producer.Producer, msg kafka.Message, obs process
 	}
 	o.Outcome = metrics.OutcomeEnriched
 	o.Event = &ev
-	o.Words = countWords(ev.Body)
+	o.Words = text.CountWords(ev.Body)
 	o.Record = p.Enriched(ev.ID, value, src)
 	if !p.Fits(o.Record) {
 		// The brokers would reject it on every retry and stall the partition.
@@ -460,17 +461,4 @@ func (w *Worker) watchProducer(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-func countWords(s string) int {
-	n, in := 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		space := c == ' ' || c == '\n' || c == '\t' || c == '\r'
-		if !space && !in {
-			n++
-		}
-		in = !space
-	}
-	return n
 }

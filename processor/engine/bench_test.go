@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
+	"github.com/newsenrich/newsenrich/processor/text"
 )
 
 // benchCorpus is the repo's sample articles with their word counts (as
@@ -26,7 +26,7 @@ func loadBenchCorpus(b *testing.B) []benchRecord {
 		if err != nil {
 			continue
 		}
-		out = append(out, benchRecord{raw: raw, words: len(strings.Fields(art.Body))})
+		out = append(out, benchRecord{raw: raw, words: text.CountWords(art.Body)})
 	}
 	if len(out) == 0 {
 		b.Fatal("no sample articles")

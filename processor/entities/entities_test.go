@@ -265,7 +265,7 @@ func benchDocs(b *testing.B, arts []event.Article, tokenize bool) {
 	words, bytes := 0, 0
 	for i, a := range arts {
 		docs[i] = text.New(a.Body)
-		words += len(strings.Fields(a.Body))
+		words += text.CountWords(a.Body)
 		bytes += len(a.Body)
 	}
 	var d text.Doc

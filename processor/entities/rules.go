@@ -85,10 +85,10 @@ func separator(doc *text.Doc, i int) bool {
 	if t.Kind != text.Punct {
 		return false
 	}
-	switch doc.Text[t.Start:t.End] {
-	case ",", ":", ";", "--", "—", "–":
+	switch s := doc.Text[t.Start:t.End]; {
+	case s == "," || s == ":" || s == ";" || text.IsLongDash(s):
 		return true
-	case "-":
+	case s == "-":
 		return t.Flags&text.SpaceBefore != 0
 	}
 	return false

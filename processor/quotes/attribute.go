@@ -34,8 +34,7 @@ func (r *run) isDash(k int) bool {
 	if t.Kind != text.Punct {
 		return false
 	}
-	s := r.d.Text[t.Start:t.End]
-	return s == "—" || s == "–" || s == "―" || s == "-" || s == "--"
+	return text.IsDash(r.d.Text[t.Start:t.End])
 }
 
 // isClitic reports a possessive clitic token ('s, ’s).

@@ -185,3 +185,22 @@ func TestQuoteDirectionBySpacing(t *testing.T) {
 		}
 	}
 }
+
+func TestCountWordsMatchesFields(t *testing.T) {
+	for _, s := range []string{"", " ", "one", " two  words ", "tab\tand\nnewline", "nbsp\u00a0joins? no: splits", "em\u2003space", "ünïcode wörds ", "\x85next", "bad\xffbyte x"} {
+		if got, want := CountWords(s), len(strings.Fields(s)); got != want {
+			t.Errorf("CountWords(%q) = %d, strings.Fields gives %d", s, got, want)
+		}
+	}
+}
+
+func TestDashes(t *testing.T) {
+	for s, want := range map[string][2]bool{
+		"—": {true, true}, "–": {true, true}, "―": {true, true}, "--": {true, true},
+		"-": {false, true}, ",": {false, false}, "---": {false, false}, "": {false, false},
+	} {
+		if IsLongDash(s) != want[0] || IsDash(s) != want[1] {
+			t.Errorf("%q: IsLongDash %v IsDash %v, want %v", s, IsLongDash(s), IsDash(s), want)
+		}
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -70,7 +69,7 @@ func run(repeat int, strict bool) error {
 		words := 0
 		for i, a := range arts {
 			docs[i] = text.New(a.Body)
-			words += len(strings.Fields(a.Body))
+			words += text.CountWords(a.Body)
 		}
 		t0 := time.Now()
 		for range repeat {
