@@ -3,12 +3,12 @@
 
 .PHONY: test-contracts bench-decode golden-decode
 
-test-contracts:
+test-contracts: ## decode, event, schema and example-consumer tests
 	go test ./processor/decode/... ./event/... ./schema/... ./examples/...
 
-bench-decode:
+bench-decode: ## decoder microbenchmarks
 	nice -n 10 go test ./processor/decode -run '^$$' -bench . -benchmem -count 5
 
 # Rewrite processor/decode/testdata/golden/*.golden after an intended change; review the diff.
-golden-decode:
+golden-decode: ## rewrite the decoder golden files after an intended change
 	go test ./processor/decode -run TestGolden -update

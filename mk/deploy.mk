@@ -12,7 +12,7 @@ PROMTOOL         ?= $(DEPLOY_BIN)/promtool-$(PROMTOOL_VERSION)
 
 .PHONY: check-deploy check-deploy-rules check-deploy-go promtool
 
-check-deploy: check-deploy-rules check-deploy-go
+check-deploy: check-deploy-rules check-deploy-go ## promtool, manifests, dashboard and alerts against a live worker
 
 check-deploy-rules: $(PROMTOOL)
 	$(PROMTOOL) check config deploy/prometheus/prometheus.yml
@@ -25,7 +25,7 @@ check-deploy-go: $(PROMTOOL)
 	cd deploy/healthcheck && go vet ./... && go test -count=1 ./...
 	cd deploy/check && go vet ./... && PROMTOOL=$(PROMTOOL) go test -count=1 -timeout 15m ./...
 
-promtool: $(PROMTOOL)
+promtool: $(PROMTOOL) ## build promtool into deploy/.bin
 
 $(PROMTOOL):
 	mkdir -p $(DEPLOY_BIN)/install

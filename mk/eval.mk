@@ -7,11 +7,12 @@
 #   make bench-quick   a short benchmark run (seconds), to check the instrument itself
 #   make bench-micro   go test -bench per stage on the repo's sample articles
 #
-# The dev sets live only in the shared data directory, never in the repo: EVAL_DATA defaults to
-# ../shared/data (CI clones the repo beside shared/), else /work/shared/data.
+# The shared dev sets live only in the shared data directory, never in the repo: EVAL_DATA is
+# $(SHARED)/data (CI clones the repo beside shared/; set SHARED or EVAL_DATA elsewhere).
 
-EVAL_DATA   ?= $(firstword $(wildcard ../shared/data /work/shared/data))
-EVAL_SHARED ?= $(patsubst %/,%,$(dir $(EVAL_DATA)))
+EVAL_DATA   ?= $(SHARED)/data
+EVAL_SHARED ?= $(SHARED)
+EVAL_FLOORS := internal/eval/floors.json
 EVAL_BIN    ?= $(CURDIR)/bin/newsenrich-eval
 EVAL_SETS   := $(patsubst %.articles.jsonl,%,$(wildcard $(EVAL_DATA)/*/dev/*.articles.jsonl))
 EVAL_AGREE_ENGINES ?= default prose
@@ -21,14 +22,14 @@ EVAL_AGREE_ENGINES ?= default prose
 eval-bin:
 	go build -o $(EVAL_BIN) ./cmd/newsenrich
 
-eval: eval-bin
-	@test -n "$(EVAL_DATA)" || { echo "eval: no shared data directory (set EVAL_DATA)"; exit 1; }
-	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --floors internal/eval/floors.json
+eval: eval-bin ## quality on every dev set, failing below internal/eval/floors.json
+	@test -d "$(EVAL_DATA)" || { echo "eval: no shared data directory $(EVAL_DATA) (set SHARED or EVAL_DATA)"; exit 1; }
+	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --floors $(EVAL_FLOORS)
 
-eval-compare: eval-bin
+eval-compare: eval-bin ## default engine and the prose baseline side by side
 	$(EVAL_BIN) eval --all --data $(EVAL_DATA) --engine default,prose
 
-eval-agree: eval-bin
+eval-agree: eval-bin ## newsenrich eval and shared/tools/score.py agree on the same predictions
 	@test -n "$(EVAL_SETS)" || { echo "eval-agree: no dev sets under $(EVAL_DATA)"; exit 1; }
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	for e in $(EVAL_AGREE_ENGINES); do for s in $(EVAL_SETS); do n=$$(basename $$s).$$e; \
@@ -37,11 +38,11 @@ eval-agree: eval-bin
 	  $(EVAL_BIN) eval --set $$s --pred $$tmp/$$n.pred.jsonl --agree $$tmp/$$n.py.json >/dev/null || exit 1; \
 	done; done
 
-bench: eval-bin
+bench: eval-bin ## the full speed table (minutes; run on a quiet machine)
 	nice -n 10 $(EVAL_BIN) bench --data $(EVAL_DATA) --size 50MB --workers 1,2 --broker kfake
 
-bench-quick: eval-bin
+bench-quick: eval-bin ## a short bench run, to check the instrument
 	nice -n 10 $(EVAL_BIN) bench --data $(EVAL_DATA) --size 2MB --paced 2s --baseline-sample 10 --naive-sample 2
 
-bench-micro:
+bench-micro: ## go test -bench per stage
 	nice -n 10 go test -run '^$$' -bench . -benchtime 2s ./processor/engine

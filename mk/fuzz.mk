@@ -10,11 +10,11 @@ FUZZMINIMIZETIME ?= 2000x
 
 .PHONY: fuzz fuzz-list
 
-fuzz-list:
+fuzz-list: ## list every Fuzz target
 	@grep -rHo --include='*_test.go' --exclude-dir=testdata --exclude-dir=.cache --exclude-dir=.git \
 		'^func Fuzz[A-Za-z0-9_]*' . | sed 's|^\./||; s|/[^/]*_test.go:func | |' | sort -u
 
-fuzz:
+fuzz: ## every Fuzz target for FUZZTIME executions
 	@targets=$$($(MAKE) -s fuzz-list); \
 	if [ -z "$$targets" ]; then echo "fuzz: no Fuzz targets found"; exit 0; fi; \
 	n=0; failed=""; set -- $$targets; \

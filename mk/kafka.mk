@@ -13,16 +13,16 @@ KAFKA_SUITE_PKGS ?= $(foreach d,internal/worker consumer producer cmd/newsenrich
 
 .PHONY: kafka-up kafka-down kafka-status test-kafka
 
-kafka-up:
+kafka-up: ## start the real Kafka from Maven jars (KAFKA_PORT)
 	KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh up
 
-kafka-down:
+kafka-down: ## stop it
 	KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh down
 
-kafka-status:
+kafka-status: ## is it answering?
 	KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh status
 
-test-kafka:
+test-kafka: ## broker up, Kafka suite and fault tests, FAULT summary, broker down
 	@summary=$$(mktemp); rc=0; \
 	trap 'KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh down; rm -f "$$summary"' EXIT; \
 	trap 'exit 130' INT TERM; \

@@ -3,7 +3,7 @@
 // and the quote extractor (with no entities, like the stage's worst case)
 // and writes {"id","quotes":[...]} per line, the shape score.py reads.
 //
-//	go run ./processor/quotes/internal/quotedump < articles.jsonl
+//	go run ./tools/quotedump < articles.jsonl
 package main
 
 import (

@@ -5,7 +5,7 @@
 // so "she" is only ever resolved to names that are clearly female; names
 // given to both are kept as U, a first name of unknown gender.
 //
-//	go run ./processor/quotes/internal/gennames -in ../shared/data/gazetteers/first-names.tsv -out processor/quotes/names.txt
+//	go run ./tools/gennames -in ../shared/data/gazetteers/first-names.tsv -out processor/quotes/names.txt
 package main
 
 import (
@@ -90,7 +90,7 @@ func run(in, out string, minCount int, share float64) error {
 	sort.Strings(either)
 	var b strings.Builder
 	b.WriteString("# First names with a clear gender, from the US SSA baby-name table 1880-2023 (public domain, US federal data).\n")
-	fmt.Fprintf(&b, "# Built by processor/quotes/internal/gennames -min %d -share %.2f. Lines: M, F or U (either), a space, the name.\n", minCount, share)
+	fmt.Fprintf(&b, "# Built by tools/gennames -min %d -share %.2f. Lines: M, F or U (either), a space, the name.\n", minCount, share)
 	for _, n := range male {
 		b.WriteString("M " + n + "\n")
 	}
