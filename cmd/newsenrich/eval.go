@@ -39,13 +39,13 @@ var evalEngines = map[string]func(cfg processor.Config) (*processor.Processor, e
 }
 
 // evalDataDirs are where the shared data is looked for: $NEWSENRICH_DATA_DIR,
-// then ../shared/data (CI clones the repo beside shared/), then /work/shared/data.
+// then ../shared/data (CI clones the repo beside shared/).
 func evalDataDirs() []string {
 	var out []string
 	if d := os.Getenv("NEWSENRICH_DATA_DIR"); d != "" {
 		out = append(out, d)
 	}
-	return append(out, filepath.Join("..", "shared", "data"), "/work/shared/data")
+	return append(out, filepath.Join("..", "shared", "data"))
 }
 
 func evalFirstDir(dirs []string) string {
