@@ -2,6 +2,7 @@ package check
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -176,13 +177,13 @@ func TestGrafanaDashboard(t *testing.T) {
 	}
 	for _, q := range queries {
 		for _, s := range q.selectors {
-			if s.Name == "newsenrich_processor_stage_duration_seconds_bucket" && !containsStr(s.GroupBy, "stage") {
+			if s.Name == "newsenrich_processor_stage_duration_seconds_bucket" && !slices.Contains(s.GroupBy, "stage") {
 				t.Errorf("%s: stage latency not split by stage", q.where)
 			}
-			if s.Name == "newsenrich_dlq_records_total" && !containsStr(s.GroupBy, "reason") {
+			if s.Name == "newsenrich_dlq_records_total" && !slices.Contains(s.GroupBy, "reason") {
 				t.Errorf("%s: dead letters not split by reason", q.where)
 			}
-			if s.Name == "newsenrich_consumer_lag_records" && strings.Contains(q.where, "per partition") && !containsStr(s.GroupBy, "partition") {
+			if s.Name == "newsenrich_consumer_lag_records" && strings.Contains(q.where, "per partition") && !slices.Contains(s.GroupBy, "partition") {
 				t.Errorf("%s: lag not split by partition", q.where)
 			}
 		}
@@ -222,13 +223,4 @@ func TestGrafanaProvisioning(t *testing.T) {
 			t.Errorf("dashboard provider path %v: compose mounts the dashboard at /var/lib/grafana/dashboards", opts["path"])
 		}
 	}
-}
-
-func containsStr(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

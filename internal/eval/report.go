@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -267,10 +268,10 @@ func WriteMarkdown(w io.Writer, reports []*Report) {
 	var engines, sets []string
 	by := map[[2]string]*Report{}
 	for _, r := range reports {
-		if !contains(engines, r.Engine) {
+		if !slices.Contains(engines, r.Engine) {
 			engines = append(engines, r.Engine)
 		}
-		if !contains(sets, r.Set) {
+		if !slices.Contains(sets, r.Set) {
 			sets = append(sets, r.Set)
 		}
 		by[[2]string{r.Set, r.Engine}] = r

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -520,7 +521,7 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 		})
 		var codes []string
 		for _, it := range items {
-			if !contains(codes, it.code) {
+			if !slices.Contains(codes, it.code) {
 				codes = append(codes, it.code)
 			}
 		}
@@ -534,7 +535,7 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 		if len(codes) == 0 {
 			noPred++
 		}
-		ok := len(codes) > 0 && contains(gset, codes[0])
+		ok := len(codes) > 0 && slices.Contains(gset, codes[0])
 		if ok {
 			top1++
 			pc[0]++
@@ -543,7 +544,7 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 		if g.AnyOf {
 			hit := false
 			for _, c := range codes {
-				if contains(gset, c) {
+				if slices.Contains(gset, c) {
 					hit = true
 				} else {
 					fp++
@@ -556,14 +557,14 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 			}
 		} else {
 			for _, c := range codes {
-				if contains(gset, c) {
+				if slices.Contains(gset, c) {
 					tp++
 				} else {
 					fp++
 				}
 			}
 			for _, c := range gset {
-				if !contains(codes, c) {
+				if !slices.Contains(codes, c) {
 					fn++
 				}
 			}
@@ -579,13 +580,4 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 		res.PerGoldClassTop1[k] = ClassTop1{Acc: round4(float64(v[0]) / float64(v[1])), N: v[1]}
 	}
 	return res
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

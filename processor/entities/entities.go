@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"sync"
 
@@ -76,7 +77,7 @@ const DefaultBeam = 160
 
 // Validate checks the configuration.
 func (c Config) Validate() error {
-	if c.Beam != c.Beam {
+	if math.IsNaN(float64(c.Beam)) {
 		return fmt.Errorf("entities: beam is NaN")
 	}
 	if c.ModelDir == "" {
