@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"runtime"
@@ -79,44 +80,62 @@ func Default() Config {
 	}
 }
 
-// setting is one flag with its environment variable.
+// setting is one flag with its environment variable. def and doc are the
+// default and the meaning in Markdown, as the README's configuration table
+// shows them; -h shows doc without the Markdown.
 type setting struct {
-	name, env, usage string
-	value            flag.Value
+	name, env string
+	value     flag.Value
+	def, doc  string
 }
+
+func (s setting) usage() string { return strings.ReplaceAll(s.doc, "`", "") }
 
 func (c *Config) settings() []setting {
 	return []setting{
-		{"brokers", "NEWSENRICH_BROKERS", "comma-separated Kafka bootstrap brokers (host:port)", (*listValue)(&c.Brokers)},
-		{"input-topic", "NEWSENRICH_INPUT_TOPIC", "topic the raw articles are read from", (*stringValue)(&c.InputTopic)},
-		{"output-topic", "NEWSENRICH_OUTPUT_TOPIC", "topic enriched events are written to", (*stringValue)(&c.OutputTopic)},
-		{"dlq-topic", "NEWSENRICH_DLQ_TOPIC", "topic dead letters are written to", (*stringValue)(&c.DLQTopic)},
-		{"group", "NEWSENRICH_GROUP", "consumer group id", (*stringValue)(&c.Group)},
-		{"concurrency", "NEWSENRICH_CONCURRENCY", "records processed in parallel (default: CPU count)", (*intValue)(&c.Concurrency)},
-		{"max-inflight", "NEWSENRICH_MAX_INFLIGHT", "records fetched but not yet committable before fetching pauses (0 = 64 x concurrency)", (*intValue)(&c.MaxInflight)},
-		{"max-bytes", "NEWSENRICH_MAX_BYTES", "largest input record accepted; larger ones are dead-lettered as too_large", (*intValue)(&c.MaxBytes)},
-		{"max-message-bytes", "NEWSENRICH_MAX_MESSAGE_BYTES", "largest record written, at most the brokers' message.max.bytes; bigger events are dead-lettered as too_large", (*intValue)(&c.MaxMessageBytes)},
-		{"languages", "NEWSENRICH_LANGUAGES", "comma-separated accepted article languages (empty = any)", (*listValue)(&c.Languages)},
-		{"http-addr", "NEWSENRICH_HTTP_ADDR", "address of the /metrics /healthz /readyz server (empty = disabled)", (*stringValue)(&c.HTTPAddr)},
-		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", "deadline for finishing in-flight work on SIGTERM/SIGINT", (*durationValue)(&c.ShutdownTimeout)},
-		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", "how often completed offsets are committed", (*durationValue)(&c.CommitInterval)},
-		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", "how often consumer lag is measured", (*durationValue)(&c.LagInterval)},
-		{"log-level", "NEWSENRICH_LOG_LEVEL", "debug|info|warn|error", (*stringValue)(&c.LogLevel)},
-		{"log-format", "NEWSENRICH_LOG_FORMAT", "text|json", (*stringValue)(&c.LogFormat)},
-		{"client-id", "NEWSENRICH_CLIENT_ID", "Kafka client id, unique per worker (default: newsenrich-<host>-<pid>)", (*stringValue)(&c.ClientID)},
-		{"tls", "NEWSENRICH_TLS", "connect to the brokers with TLS", (*boolValue)(&c.TLS)},
-		{"tls-ca", "NEWSENRICH_TLS_CA", "PEM file with the CA certificates to trust (default: system roots)", (*stringValue)(&c.TLSCA)},
-		{"sasl-mechanism", "NEWSENRICH_SASL_MECHANISM", "plain|scram-sha-256|scram-sha-512 (empty = no SASL)", (*stringValue)(&c.SASLMechanism)},
-		{"sasl-username", "NEWSENRICH_SASL_USERNAME", "SASL user name", (*stringValue)(&c.SASLUsername)},
-		{"sasl-password", "NEWSENRICH_SASL_PASSWORD", "SASL password (prefer the environment variable over the flag)", (*stringValue)(&c.SASLPassword)},
+		{"brokers", "NEWSENRICH_BROKERS", (*listValue)(&c.Brokers), "`127.0.0.1:9092`", "comma-separated bootstrap brokers (host:port)"},
+		{"input-topic", "NEWSENRICH_INPUT_TOPIC", (*stringValue)(&c.InputTopic), "`articles.raw`", "topic the raw articles are read from"},
+		{"output-topic", "NEWSENRICH_OUTPUT_TOPIC", (*stringValue)(&c.OutputTopic), "`articles.enriched`", "topic enriched events are written to"},
+		{"dlq-topic", "NEWSENRICH_DLQ_TOPIC", (*stringValue)(&c.DLQTopic), "`articles.dlq`", "topic dead letters are written to"},
+		{"group", "NEWSENRICH_GROUP", (*stringValue)(&c.Group), "`newsenrich`", "consumer group id; all replicas share it"},
+		{"concurrency", "NEWSENRICH_CONCURRENCY", (*intValue)(&c.Concurrency), "CPU count", "records processed in parallel; match the CPU limit"},
+		{"max-inflight", "NEWSENRICH_MAX_INFLIGHT", (*intValue)(&c.MaxInflight), "64 x concurrency", "records fetched but not yet committable before fetching pauses"},
+		{"max-bytes", "NEWSENRICH_MAX_BYTES", (*intValue)(&c.MaxBytes), "`1048576`", "largest input record; larger ones are dead-lettered as `too_large`"},
+		{"max-message-bytes", "NEWSENRICH_MAX_MESSAGE_BYTES", (*intValue)(&c.MaxMessageBytes), "`1000000`", "largest record written, at most the brokers' `message.max.bytes`; bigger events are dead-lettered as `too_large`"},
+		{"languages", "NEWSENRICH_LANGUAGES", (*listValue)(&c.Languages), "`en`", "accepted article languages (empty = any)"},
+		{"http-addr", "NEWSENRICH_HTTP_ADDR", (*stringValue)(&c.HTTPAddr), "`:8080`", "address of `/metrics`, `/healthz`, `/readyz`"},
+		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", (*durationValue)(&c.ShutdownTimeout), "`30s`", "deadline for finishing in-flight work on SIGTERM; keep it below the termination grace period"},
+		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", (*durationValue)(&c.CommitInterval), "`1s`", "how often completed offsets are committed"},
+		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", (*durationValue)(&c.LagInterval), "`5s`", "how often consumer lag is measured"},
+		{"log-level", "NEWSENRICH_LOG_LEVEL", (*stringValue)(&c.LogLevel), "`info`", "`debug`, `info`, `warn`, `error`"},
+		{"log-format", "NEWSENRICH_LOG_FORMAT", (*stringValue)(&c.LogFormat), "`text` (image: `json`)", "`text` or `json`"},
+		{"client-id", "NEWSENRICH_CLIENT_ID", (*stringValue)(&c.ClientID), "`newsenrich-<host>-<pid>`", "Kafka client id, unique per worker"},
+		{"tls", "NEWSENRICH_TLS", (*boolValue)(&c.TLS), "off", "connect to the brokers with TLS"},
+		{"tls-ca", "NEWSENRICH_TLS_CA", (*stringValue)(&c.TLSCA), "system roots", "PEM file with the CA certificates to trust"},
+		{"sasl-mechanism", "NEWSENRICH_SASL_MECHANISM", (*stringValue)(&c.SASLMechanism), "none", "`plain`, `scram-sha-256` or `scram-sha-512`"},
+		{"sasl-username", "NEWSENRICH_SASL_USERNAME", (*stringValue)(&c.SASLUsername), "", "SASL user name"},
+		{"sasl-password", "NEWSENRICH_SASL_PASSWORD", (*stringValue)(&c.SASLPassword), "", "SASL password (use the environment, not the flag)"},
 	}
+}
+
+// WriteMarkdown writes the README's configuration table: one row per
+// setting, generated so that the README cannot drift from the flags.
+func WriteMarkdown(w io.Writer) error {
+	var c Config
+	var b strings.Builder
+	b.WriteString("| variable | flag | default | meaning |\n|---|---|---|---|\n")
+	for _, s := range c.settings() {
+		fmt.Fprintf(&b, "| `%s` | `--%s` | %s | %s |\n", s.env, s.name, s.def, s.doc)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // RegisterFlags adds every setting to fs, with the current values of c as
 // defaults.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	for _, s := range c.settings() {
-		fs.Var(s.value, s.name, s.usage+" ($"+s.env+")")
+		fs.Var(s.value, s.name, s.usage()+" ($"+s.env+")")
 	}
 }
 
