@@ -23,6 +23,10 @@ const (
 	HeaderError           = "newsenrich-error"
 	HeaderErrorDetail     = "newsenrich-error-detail"
 	HeaderErrorTime       = "newsenrich-error-time"
+	// HeaderRedriveCount is how many times `newsenrich redrive` has put the
+	// record back on the input topic; dead letters carry it over, so a
+	// record that keeps failing is not re-driven for ever.
+	HeaderRedriveCount = "newsenrich-redrive-count"
 )
 
 // Dead-letter reason classes carried in HeaderError.

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsenrich/newsenrich/internal/pipeline"
+	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
@@ -35,6 +37,11 @@ type Config struct {
 	// below the brokers' message.max.bytes.
 	MaxMessageBytes int
 	Languages       []string
+	// OtherLanguages is what happens to articles in other languages:
+	// pass, dead-letter or drop (see package pipeline).
+	OtherLanguages string
+	// Engine names the processor (see package engine).
+	Engine          string
 	HTTPAddr        string
 	ShutdownTimeout time.Duration
 	CommitInterval  time.Duration
@@ -69,6 +76,8 @@ func Default() Config {
 		MaxBytes:        1 << 20,
 		MaxMessageBytes: 1000000,
 		Languages:       []string{"en"},
+		OtherLanguages:  string(pipeline.PolicyPass),
+		Engine:          engine.Default,
 		HTTPAddr:        ":8080",
 		ShutdownTimeout: 30 * time.Second,
 		CommitInterval:  time.Second,
@@ -96,7 +105,9 @@ func (c *Config) settings() []setting {
 		{"max-inflight", "NEWSENRICH_MAX_INFLIGHT", "records fetched but not yet committable before fetching pauses (0 = 64 x concurrency)", (*intValue)(&c.MaxInflight)},
 		{"max-bytes", "NEWSENRICH_MAX_BYTES", "largest input record accepted; larger ones are dead-lettered as too_large", (*intValue)(&c.MaxBytes)},
 		{"max-message-bytes", "NEWSENRICH_MAX_MESSAGE_BYTES", "largest record written, at most the brokers' message.max.bytes; bigger events are dead-lettered as too_large", (*intValue)(&c.MaxMessageBytes)},
-		{"languages", "NEWSENRICH_LANGUAGES", "comma-separated accepted article languages (empty = any)", (*listValue)(&c.Languages)},
+		{"languages", "NEWSENRICH_LANGUAGES", "comma-separated languages the engine enriches (empty = any); a record without one has it detected from the body", (*listValue)(&c.Languages)},
+		{"other-languages", "NEWSENRICH_OTHER_LANGUAGES", "articles in other languages: pass (event without enrichment, enrichment.skipped says why), dead-letter or drop", (*stringValue)(&c.OtherLanguages)},
+		{"engine", "NEWSENRICH_ENGINE", "NLP engine: " + strings.Join(engine.Names, ", "), (*stringValue)(&c.Engine)},
 		{"http-addr", "NEWSENRICH_HTTP_ADDR", "address of the /metrics /healthz /readyz server (empty = disabled)", (*stringValue)(&c.HTTPAddr)},
 		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", "deadline for finishing in-flight work on SIGTERM/SIGINT", (*durationValue)(&c.ShutdownTimeout)},
 		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", "how often completed offsets are committed", (*durationValue)(&c.CommitInterval)},
@@ -220,6 +231,14 @@ func (c *Config) Validate() error {
 		if l == "" || len(l) > 8 {
 			bad("languages", "%q is not a language code", l)
 		}
+	}
+	if p, err := pipeline.ParsePolicy(c.OtherLanguages); err != nil {
+		bad("other-languages", "%v", err)
+	} else {
+		c.OtherLanguages = string(p)
+	}
+	if !engine.Known(c.Engine) {
+		bad("engine", "unknown engine %q (known: %s)", c.Engine, strings.Join(engine.Names, ", "))
 	}
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
