@@ -140,7 +140,7 @@ func fullEvent() event.Enriched {
 		ID: "a1", Title: "Talks", Source: "Example Wire", URL: "https://news.example.com/a1",
 		PublishedAt: "2026-11-23T05:15:00Z", PublishedAtRaw: "2026-11-23T06:15:00+01:00", Language: "en", Authors: []string{"Jo Smith"},
 		Warnings: []event.Warning{{Field: "authors", Value: "42", Why: "entry is neither a name nor an object with a name; left out"}},
-		Body: body,
+		Body:     body,
 		Entities: []event.Entity{
 			{Text: "Mark Rutte", Type: event.TypePerson, Count: 2, Salience: 0.6, Wikidata: "Q57792",
 				Mentions: []event.Mention{{Start: 0, End: 10, Text: "Mark Rutte"}, mention}},
