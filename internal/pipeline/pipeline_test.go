@@ -15,6 +15,7 @@ import (
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
+	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/producer"
 )
 
@@ -63,6 +64,15 @@ func TestDetectLanguage(t *testing.T) {
 	for text, want := range map[string]string{french: "fr", german: "de", english: "en", "T": ""} {
 		if got := DetectLanguage(text); got != want {
 			t.Errorf("DetectLanguage(%.30q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// Every sample article, its language removed, is detected as English.
+func TestDetectSampleArticles(t *testing.T) {
+	for _, a := range samples.WikinewsArticles() {
+		if got := DetectLanguage(a.Title + "\n" + a.Body); got != "en" {
+			t.Errorf("%s: detected %q", a.ID, got)
 		}
 	}
 }
@@ -174,8 +184,8 @@ func TestParsePolicy(t *testing.T) {
 }
 
 // BenchmarkDetectLanguage measures language detection per article (it
-// reads at most detectBytes of the body) beside a full decode of the same
-// records, on the sample articles.
+// reads at most detectBytes of the body) beside a decode and a full
+// default-engine enrichment of the same records, on the sample articles.
 func BenchmarkDetectLanguage(b *testing.B) {
 	arts := samples.WikinewsArticles()
 	b.Run("detect", func(b *testing.B) {
@@ -188,6 +198,15 @@ func BenchmarkDetectLanguage(b *testing.B) {
 	b.Run("decode", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			_, _ = decode.Decode(recs[i%len(recs)], decode.Limits{})
+		}
+	})
+	proc, err := engine.New(processor.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("enrich-default-engine", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			_, _ = proc.Enrich(arts[i%len(arts)], nil)
 		}
 	})
 }

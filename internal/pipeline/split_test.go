@@ -95,3 +95,34 @@ func BenchmarkSplitPrettyArray(b *testing.B) {
 		}
 	}
 }
+
+// FuzzSplit: any input splits without error or panic, every record is a
+// piece of the input, and no record is over the limit.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"{\"a\":1}\n[{\"b\":2},\n{\"c\":3}]\n", "<item><![CDATA[<]]></item>\n<x a='>'/>", "{\"a\": \n{\"b\"", "[\"x\", 1, ]", "<!-- x -->", "<?xml?><a><b/></a>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		const max = 64
+		total := 0
+		err := Split(strings.NewReader(in), max, func(raw []byte, size int) error {
+			total += size
+			if raw == nil {
+				if size <= max {
+					t.Fatalf("record of %d bytes reported too large", size)
+				}
+				return nil
+			}
+			if len(raw) == 0 || len(raw) > max || !strings.Contains(in, string(raw)) {
+				t.Fatalf("record %q is not a piece of the input", raw)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total > len(in) {
+			t.Fatalf("records hold %d bytes, input has %d", total, len(in))
+		}
+	})
+}

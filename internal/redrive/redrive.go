@@ -252,7 +252,11 @@ func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *
 	if err := flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(progress, "partition %d: %d dead letters read, %d re-driven\n", rg.partition, sum.Scanned-scanned0, sum.Redriven-redriven0)
+	verb := "re-driven"
+	if cfg.DryRun {
+		verb = "would be re-driven"
+	}
+	fmt.Fprintf(progress, "partition %d: %d dead letters read, %d %s\n", rg.partition, sum.Scanned-scanned0, sum.Redriven-redriven0, verb)
 	return nil
 }
 
