@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/pipeline"
+	"github.com/newsenrich/newsenrich/internal/redrive"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/producer"
@@ -179,48 +179,15 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 // replayRanges resolves --from/--to into offsets per partition, clamped to
 // what the log still holds.
 func replayRanges(ctx context.Context, c *kafka.Client, topic string, from, to replayPoint) ([]replayRange, error) {
-	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	logRanges, err := redrive.Ranges(ctx, c, topic)
 	if err != nil {
-		return nil, fmt.Errorf("reading metadata: %w", err)
+		return nil, err
 	}
-	var parts []int
-	for _, t := range md.Topics {
-		if t.Name != topic {
-			continue
-		}
-		if t.Error != nil {
-			return nil, fmt.Errorf("topic %s: %w", topic, t.Error)
-		}
-		for _, p := range t.Partitions {
-			parts = append(parts, p.ID)
-		}
-	}
-	if len(parts) == 0 {
-		return nil, fmt.Errorf("topic %s not found", topic)
-	}
-	sort.Ints(parts)
+	parts := make([]int, len(logRanges))
 	bounds := map[int][2]int64{}
-	for _, which := range []int64{kafka.FirstOffset, kafka.LastOffset} {
-		reqs := make([]kafka.OffsetRequest, len(parts))
-		for i, p := range parts {
-			reqs[i] = kafka.OffsetRequest{Partition: p, Timestamp: which}
-		}
-		resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
-		if err != nil {
-			return nil, fmt.Errorf("listing offsets: %w", err)
-		}
-		for _, po := range resp.Topics[topic] {
-			if po.Error != nil {
-				return nil, fmt.Errorf("listing offsets of partition %d: %w", po.Partition, po.Error)
-			}
-			b := bounds[po.Partition]
-			if which == kafka.FirstOffset {
-				b[0] = po.FirstOffset
-			} else {
-				b[1] = po.LastOffset
-			}
-			bounds[po.Partition] = b
-		}
+	for i, r := range logRanges {
+		parts[i] = r.Partition
+		bounds[r.Partition] = [2]int64{r.Start, r.End}
 	}
 	resolve := func(pt replayPoint, dflt func(p int) int64) (map[int]int64, error) {
 		out := map[int]int64{}

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Summary, error) {
 	}
 	client := &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: cfg.Timeout,
 		Transport: &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL}}
-	ranges, err := partitionRanges(ctx, client, cfg.DLQTopic)
+	ranges, err := Ranges(ctx, client, cfg.DLQTopic)
 	if err != nil {
 		return sum, err
 	}
@@ -136,12 +136,16 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Summary, error) {
 	return sum, nil
 }
 
-type partRange struct {
-	partition  int
-	start, end int64
+// Range is the span of one partition's log, [Start, End).
+type Range struct {
+	Partition  int
+	Start, End int64
 }
 
-func partitionRanges(ctx context.Context, c *kafka.Client, topic string) ([]partRange, error) {
+// Ranges returns the log span of every partition of topic, sorted by
+// partition: the first offset still held and the high watermark. The
+// replay command reads its input ranges with it too.
+func Ranges(ctx context.Context, c *kafka.Client, topic string) ([]Range, error) {
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("reading metadata: %w", err)
@@ -162,9 +166,9 @@ func partitionRanges(ctx context.Context, c *kafka.Client, topic string) ([]part
 		return nil, fmt.Errorf("topic %s not found", topic)
 	}
 	sort.Ints(parts)
-	out := make([]partRange, len(parts))
+	out := make([]Range, len(parts))
 	for i, p := range parts {
-		out[i].partition = p
+		out[i].Partition = p
 	}
 	for _, which := range []int64{kafka.FirstOffset, kafka.LastOffset} {
 		reqs := make([]kafka.OffsetRequest, len(parts))
@@ -181,24 +185,24 @@ func partitionRanges(ctx context.Context, c *kafka.Client, topic string) ([]part
 			}
 			i := sort.SearchInts(parts, po.Partition)
 			if which == kafka.FirstOffset {
-				out[i].start = po.FirstOffset
+				out[i].Start = po.FirstOffset
 			} else {
-				out[i].end = po.LastOffset
+				out[i].End = po.LastOffset
 			}
 		}
 	}
 	return out, nil
 }
 
-func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *kafka.Writer, rg partRange, sum *Summary, progress io.Writer) error {
-	if rg.end <= rg.start {
+func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *kafka.Writer, rg Range, sum *Summary, progress io.Writer) error {
+	if rg.End <= rg.Start {
 		return nil
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: cfg.DLQTopic, Partition: rg.partition,
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: cfg.DLQTopic, Partition: rg.Partition,
 		Dialer: dialer, MaxWait: 250 * time.Millisecond, MaxBytes: 16 << 20})
 	defer r.Close()
-	if err := r.SetOffset(rg.start); err != nil {
-		return fmt.Errorf("partition %d: %w", rg.partition, err)
+	if err := r.SetOffset(rg.Start); err != nil {
+		return fmt.Errorf("partition %d: %w", rg.Partition, err)
 	}
 	var batch []kafka.Message
 	flush := func() error {
@@ -213,7 +217,7 @@ func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *
 		return nil
 	}
 	scanned0, redriven0 := sum.Scanned, sum.Redriven
-	for next := rg.start; next < rg.end; {
+	for next := rg.Start; next < rg.End; {
 		rctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		msg, err := r.FetchMessage(rctx)
 		cancel()
@@ -224,9 +228,9 @@ func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *
 			if errors.Is(err, context.DeadlineExceeded) {
 				break // the rest of the range holds no records (e.g. transaction markers)
 			}
-			return fmt.Errorf("partition %d: reading: %w", rg.partition, err)
+			return fmt.Errorf("partition %d: reading: %w", rg.Partition, err)
 		}
-		if msg.Offset >= rg.end {
+		if msg.Offset >= rg.End {
 			break
 		}
 		next = msg.Offset + 1
@@ -256,7 +260,7 @@ func redrivePartition(ctx context.Context, cfg Config, dialer *kafka.Dialer, w *
 	if cfg.DryRun {
 		verb = "would be re-driven"
 	}
-	fmt.Fprintf(progress, "partition %d: %d dead letters read, %d %s\n", rg.partition, sum.Scanned-scanned0, sum.Redriven-redriven0, verb)
+	fmt.Fprintf(progress, "partition %d: %d dead letters read, %d %s\n", rg.Partition, sum.Scanned-scanned0, sum.Redriven-redriven0, verb)
 	return nil
 }
 

@@ -304,7 +304,7 @@ func (r *jsonRecord) article() (event.Article, *Error) {
 		a.Source = metaSource(&a, r.raw(fSource))
 	}
 	if r.has(fPublishedAt) {
-		a.PublishedAt = metaTime(&a, r.raw(fPublishedAt))
+		a.PublishedAt = metaText(&a, FieldPublishedAt, r.raw(fPublishedAt))
 	}
 	if r.has(fAuthors) {
 		a.Authors = metaAuthors(&a, r.raw(fAuthors))
@@ -385,7 +385,7 @@ func (r *jsonRecord) ninjs() (event.Article, *Error) {
 	}
 	for _, f := range [...]field{fVersionCreated, fVersionCreated3} {
 		if a.PublishedAt == "" && r.has(f) {
-			a.PublishedAt = metaTime(&a, r.raw(f))
+			a.PublishedAt = metaText(&a, FieldPublishedAt, r.raw(f))
 		}
 	}
 

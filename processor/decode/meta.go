@@ -39,23 +39,10 @@ func warn(a *event.Article, field, value, why string) {
 	a.Warnings = append(a.Warnings, event.Warning{Field: field, Value: value, Why: why})
 }
 
-// metaText reads a one-line text field: a string, or null for none.
+// metaText reads a text or timestamp field: a string, a number (its
+// literal text: "title": 2019, or epoch seconds or milliseconds for a date,
+// which finish parses), or null for none.
 func metaText(a *event.Article, field string, v []byte) string {
-	switch v[0] {
-	case '"':
-		return unquote(v, hasBackslash(v))
-	case 'n':
-		return ""
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return string(v) // a number is text too: "title": 2019
-	}
-	warn(a, field, string(v), kindOf(v[0])+" is not text; ignored")
-	return ""
-}
-
-// metaTime reads a timestamp field: a string, or a number (epoch seconds
-// or milliseconds). finish parses it.
-func metaTime(a *event.Article, v []byte) string {
 	switch v[0] {
 	case '"':
 		return unquote(v, hasBackslash(v))
@@ -64,7 +51,7 @@ func metaTime(a *event.Article, v []byte) string {
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return string(v)
 	}
-	warn(a, FieldPublishedAt, string(v), kindOf(v[0])+" is not a timestamp; ignored")
+	warn(a, field, string(v), kindOf(v[0])+" is not text; ignored")
 	return ""
 }
 
