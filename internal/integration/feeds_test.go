@@ -305,3 +305,42 @@ func counterValue(c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// TestFeedsDropPolicyCommits: with --other-languages=drop an article in
+// another language leaves no record anywhere, yet its offset is committed
+// like every other.
+func TestFeedsDropPolicyCommits(t *testing.T) {
+	brokers := Brokers(t)
+	e := NewEnv(t, brokers, 1)
+	out := readOutputs(t, brokers, e.Output, e.DLQ)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	fr := "Le conseil municipal s'est réuni lundi soir pour voter le budget de l'année prochaine. La maire a déclaré que les impôts locaux ne seraient pas augmentés."
+	recs := []Record{
+		{ID: "fr-0", Value: []byte(fmt.Sprintf(`{"id":"fr-0","body":%q}`, fr))},
+		{ID: "en-0", Value: []byte(`{"id":"en-0","body":"The council met on Monday and agreed the budget for next year."}`)},
+		{ID: "fr-1", Value: []byte(fmt.Sprintf(`{"id":"fr-1","body":%q,"language":"fra"}`, fr))},
+	}
+	e.Produce(ctx, recs)
+	_, m := startFeedsWorker(t, e, "drop-1", func(c *config.Config) { c.OtherLanguages = "drop" })
+	waitMetric(t, func() float64 { return counterValue(m.Articles.WithLabelValues(metrics.OutcomeDropped)) }, 2)
+	waitMetric(t, func() float64 { return counterValue(m.Articles.WithLabelValues(metrics.OutcomeEnriched)) }, 1)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := e.Committed(ctx)
+		if err == nil && c[0] == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("committed %v (%v), want offset 3 on partition 0", c, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out.waitFor(t, 1, func(map[string]int) bool { return true })
+	if counts, last := out.latest(); len(last) != 1 || counts[metrics.OutcomeEnriched] != 1 {
+		t.Fatalf("outputs %v, want only en-0 enriched", last)
+	}
+	if got := counterValue(m.OtherLanguage.WithLabelValues(metrics.ActionDropped)); got != 2 {
+		t.Errorf("processor_other_language_total{action=dropped} = %v, want 2", got)
+	}
+}
