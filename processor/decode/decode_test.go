@@ -205,7 +205,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"newline in id", `{"id":"a\nb","body":"T"}`, Limits{}, event.ReasonInvalidField, "control characters"},
 		{"ninjs bodies wrong shape", `{"uri":"u","bodies":[1,2]}`, Limits{}, event.ReasonInvalidField, "bodies must be an array"},
 		{"whole rss feed", `<rss><channel/></rss>`, Limits{}, event.ReasonUnsupportedFormat, "send one <item> (RSS) or <entry> (Atom) per record"},
-		{"whole atom feed", `<feed xmlns="http://www.w3.org/2005/Atom"><entry/></feed>`, Limits{}, event.ReasonUnsupportedFormat, "whole <feed> feed"},
+		{"whole atom feed", `<feed xmlns="http://www.w3.org/2005/Atom"><entry/></feed>`, Limits{}, event.ReasonUnsupportedFormat, "whole feed (root <feed>)"},
 		{"xml not newsml", `<doc><p>x</p></doc>`, Limits{}, event.ReasonUnsupportedFormat, "<doc> is not a NewsML-G2 newsItem"},
 		{"rss item without id", `<item><description>x</description></item>`, Limits{}, event.ReasonMissingField, "no guid or link"},
 		{"atom entry without body", `<entry><id>e</id><title>t</title></entry>`, Limits{}, event.ReasonMissingField, "content or summary"},

@@ -72,7 +72,7 @@ func decodeXML(b []byte) (event.Article, *Error) {
 		return decodeFeedItem(b, root == "entry")
 	case "rss", "feed", "RDF", "channel":
 		return event.Article{}, fail(event.ReasonUnsupportedFormat,
-			"record is a whole <%s> feed; send one <item> (RSS) or <entry> (Atom) per record", root)
+			"record is a whole feed (root <%s>); send one <item> (RSS) or <entry> (Atom) per record", root)
 	}
 	return decodeNewsML(b)
 }
