@@ -10,7 +10,7 @@ import "encoding/json"
 // SchemaVersion is written into the newsenrich-schema header of every
 // enriched event. Additive changes bump the minor part; anything that can
 // break a consumer bumps the major part (see schema/README.md).
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // Header names shared by the enriched and dead-letter topics.
 const (
@@ -23,6 +23,10 @@ const (
 	HeaderError           = "newsenrich-error"
 	HeaderErrorDetail     = "newsenrich-error-detail"
 	HeaderErrorTime       = "newsenrich-error-time"
+	// HeaderRedriveCount is how many times `newsenrich redrive` has put the
+	// record back on the input topic; dead letters carry it over, so a
+	// record that keeps failing is not re-driven for ever.
+	HeaderRedriveCount = "newsenrich-redrive-count"
 )
 
 // Dead-letter reason classes carried in HeaderError.
@@ -49,6 +53,22 @@ type Article struct {
 	PublishedAt string          `json:"published_at,omitempty"`
 	Authors     []string        `json:"authors,omitempty"`
 	Passthrough json.RawMessage `json:"passthrough,omitempty"`
+	// PublishedAtRaw is the timestamp as sent, when PublishedAt is a
+	// normalised form of it or it could not be read.
+	PublishedAtRaw string `json:"published_at_raw,omitempty"`
+	// Warnings lists metadata the decoder could not read as sent.
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// Warning is a metadata value that was kept raw, dropped or read with an
+// assumption instead of costing the article: the body is what is enriched,
+// the metadata never dead-letters a record.
+type Warning struct {
+	Field string `json:"field"`
+	// Value is the value as sent (JSON text when it was not a string),
+	// shortened to at most 256 bytes.
+	Value string `json:"value"`
+	Why   string `json:"why"`
 }
 
 // Enriched is the value of a record on the enriched topic. All offsets
@@ -69,6 +89,11 @@ type Enriched struct {
 	Topics      []Topic         `json:"topics"`
 	Passthrough json.RawMessage `json:"passthrough,omitempty"`
 	Enrichment  Enrichment      `json:"enrichment"`
+	// PublishedAtRaw is published_at as sent, when it differed from the
+	// normalised RFC 3339 UTC value or could not be read.
+	PublishedAtRaw string `json:"published_at_raw,omitempty"`
+	// Warnings lists metadata values that could not be read as sent.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // Entity types.
@@ -133,4 +158,8 @@ type Enrichment struct {
 	Model           string  `json:"model"`
 	DurationSeconds float64 `json:"duration_seconds"`
 	ProcessedAt     string  `json:"processed_at"`
+	// Skipped says why the stages did not run (the article's language is
+	// not one the engine enriches); entities, quotes and topics are then
+	// empty. Empty when the article was enriched.
+	Skipped string `json:"skipped,omitempty"`
 }

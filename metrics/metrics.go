@@ -44,7 +44,24 @@ import (
 const (
 	OutcomeEnriched   = "enriched"
 	OutcomeDeadLetter = "dead_letter"
+	// OutcomePassed is an event written without enrichment: the article's
+	// language is not one the engine enriches (--other-languages=pass).
+	OutcomePassed = "passed"
+	// OutcomeDropped is a record committed with nothing written
+	// (--other-languages=drop).
+	OutcomeDropped = "dropped"
 )
+
+// Actions of processor_other_language_total: what the --other-languages
+// policy did with an article the engine does not enrich.
+const (
+	ActionPassed     = "passed"
+	ActionDeadLetter = "dead_letter"
+	ActionDropped    = "dropped"
+)
+
+// WarningFields are the article fields decode warnings are counted by.
+var WarningFields = []string{"title", "source", "url", "published_at", "authors", "language"}
 
 // Stages, entity types and reasons the label sets are pre-initialised with.
 var (
@@ -82,6 +99,8 @@ type Metrics struct {
 	ProducerRecords      *prometheus.CounterVec
 	ProducerErrors       *prometheus.CounterVec
 	DLQRecords           *prometheus.CounterVec
+	DecodeWarnings       *prometheus.CounterVec
+	OtherLanguage        *prometheus.CounterVec
 	Inflight             prometheus.Gauge
 	EndToEnd             prometheus.Histogram
 	Ready                prometheus.Gauge
@@ -118,6 +137,8 @@ func New(topics Topics, build Build) *Metrics {
 	m.ProducerRecords = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "producer_records_total", Help: "Records written and acknowledged by the brokers (acks=all)."}, []string{"topic"})
 	m.ProducerErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "producer_errors_total", Help: "Failed write attempts; each is retried."}, []string{"topic"})
 	m.DLQRecords = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "dlq_records_total", Help: "Dead letters acknowledged, by reason."}, []string{"reason"})
+	m.DecodeWarnings = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "decode_warnings_total", Help: "Metadata values that could not be read as sent (kept raw in the event's warnings), by article field."}, []string{"field"})
+	m.OtherLanguage = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "processor_other_language_total", Help: "Articles in a language the engine does not enrich, by what --other-languages did with them."}, []string{"action"})
 	m.Inflight = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "inflight_records", Help: "Records fetched whose output is not yet acknowledged."})
 	m.EndToEnd = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "end_to_end_latency_seconds", Help: "From the input record's timestamp to its output being acknowledged.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 18)})
 	m.Ready = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "ready", Help: "1 when /readyz answers 200."})
@@ -125,7 +146,7 @@ func New(topics Topics, build Build) *Metrics {
 
 	for _, c := range []prometheus.Collector{m.ConsumerRecords, m.ConsumerLag, m.Commits, m.CommitErrors, m.Rebalances,
 		m.Articles, m.ProcessorDuration, m.StageDuration, m.Words, m.Entities, m.Quotes, m.ProducerRecords,
-		m.ProducerErrors, m.DLQRecords, m.Inflight, m.EndToEnd, m.Ready, m.BuildInfo} {
+		m.ProducerErrors, m.DLQRecords, m.DecodeWarnings, m.OtherLanguage, m.Inflight, m.EndToEnd, m.Ready, m.BuildInfo} {
 		f(c)
 	}
 	f(collectors.NewGoCollector())
@@ -141,6 +162,14 @@ func New(topics Topics, build Build) *Metrics {
 	}
 	m.Articles.WithLabelValues(OutcomeEnriched)
 	m.Articles.WithLabelValues(OutcomeDeadLetter)
+	m.Articles.WithLabelValues(OutcomePassed)
+	m.Articles.WithLabelValues(OutcomeDropped)
+	for _, f := range WarningFields {
+		m.DecodeWarnings.WithLabelValues(f)
+	}
+	for _, a := range []string{ActionPassed, ActionDeadLetter, ActionDropped} {
+		m.OtherLanguage.WithLabelValues(a)
+	}
 	m.stageObservers = map[string]prometheus.Observer{}
 	for _, s := range Stages {
 		m.stageObservers[s] = m.StageDuration.WithLabelValues(s)
@@ -183,6 +212,13 @@ func (m *Metrics) Enriched(ev *event.Enriched, words int) {
 	}
 	m.Quotes.Add(float64(len(ev.Quotes)))
 }
+
+// Warning counts one decode warning for an article field.
+func (m *Metrics) Warning(field string) { m.DecodeWarnings.WithLabelValues(field).Inc() }
+
+// OtherLanguageHandled counts one article the engine does not enrich, by
+// what the language policy did with it (Action*).
+func (m *Metrics) OtherLanguageHandled(action string) { m.OtherLanguage.WithLabelValues(action).Inc() }
 
 // SetLag sets the lag of one input partition.
 func (m *Metrics) SetLag(topic string, partition int, lag int64) {

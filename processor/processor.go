@@ -72,6 +72,9 @@ func New(cfg Config, entities EntityStage, quotes QuoteStage, topics TopicStage)
 
 type docPair struct{ title, body text.Doc }
 
+// Config returns the configuration the processor was built with.
+func (p *Processor) Config() Config { return p.cfg }
+
 // Error is a record that cannot be enriched. Reason is one of the event.Reason*
 // classes and goes into the dead-letter headers.
 type Error struct {
@@ -124,7 +127,7 @@ func (p *Processor) Enrich(art event.Article, obs Observer) (ev event.Enriched, 
 	ev = event.Enriched{
 		ID: art.ID, Title: art.Title, Source: art.Source, URL: art.URL,
 		PublishedAt: art.PublishedAt, Language: art.Language, Authors: art.Authors,
-		Body: art.Body, Passthrough: art.Passthrough,
+		Body: art.Body, Passthrough: art.Passthrough, PublishedAtRaw: art.PublishedAtRaw, Warnings: art.Warnings,
 		Entities: []event.Entity{}, Quotes: []event.Quote{}, Topics: []event.Topic{},
 		Enrichment: event.Enrichment{Version: p.cfg.Version, Model: p.cfg.Model},
 	}

@@ -103,10 +103,16 @@ func TestArticleSchemaAgreesWithDecoder(t *testing.T) {
 		{"no body", `{"id":"a","title":"t"}`, false},
 		{"blank body", `{"id":"a","body":"  "}`, false},
 		{"body number", `{"id":"a","body":5}`, false},
-		{"title number", `{"id":"a","body":"T","title":5}`, false},
-		{"bad published_at", `{"id":"a","body":"T","published_at":"yesterday"}`, false},
-		{"bad language", `{"id":"a","body":"T","language":"english please"}`, false},
-		{"authors numbers", `{"id":"a","body":"T","authors":[1]}`, false},
+		{"title number", `{"id":"a","body":"T","title":5}`, true},
+		// Metadata is read liberally: what cannot be read is a warning.
+		{"bad published_at", `{"id":"a","body":"T","published_at":"yesterday"}`, true},
+		{"plain date", `{"id":"a","body":"T","published_at":"2019-01-26"}`, true},
+		{"epoch published_at", `{"id":"a","body":"T","published_at":1549533600}`, true},
+		{"bad language", `{"id":"a","body":"T","language":"english please"}`, true},
+		{"language name", `{"id":"a","body":"T","language":"French"}`, true},
+		{"authors numbers", `{"id":"a","body":"T","authors":[1]}`, true},
+		{"authors objects", `{"id":"a","body":"T","authors":[{"name":"Jo"}]}`, true},
+		{"source object", `{"id":"a","body":"T","source":{"name":"Wire","url":"https://example.com"}}`, true},
 		{"ninjs without uri", `{"headline":"h","body_text":"T"}`, false},
 		{"ninjs without body", `{"uri":"u","headline":"h"}`, false},
 		{"ninjs bad bodies", `{"uri":"u","bodies":"T"}`, false},
@@ -132,8 +138,9 @@ func fullEvent() event.Enriched {
 	mention := event.Mention{Start: 44, End: 49, Text: "Rutte"}
 	return event.Enriched{
 		ID: "a1", Title: "Talks", Source: "Example Wire", URL: "https://news.example.com/a1",
-		PublishedAt: "2026-11-23T06:15:00+01:00", Language: "en", Authors: []string{"Jo Smith"},
-		Body: body,
+		PublishedAt: "2026-11-23T05:15:00Z", PublishedAtRaw: "2026-11-23T06:15:00+01:00", Language: "en", Authors: []string{"Jo Smith"},
+		Warnings: []event.Warning{{Field: "authors", Value: "42", Why: "entry is neither a name nor an object with a name; left out"}},
+		Body:     body,
 		Entities: []event.Entity{
 			{Text: "Mark Rutte", Type: event.TypePerson, Count: 2, Salience: 0.6, Wikidata: "Q57792",
 				Mentions: []event.Mention{{Start: 0, End: 10, Text: "Mark Rutte"}, mention}},
@@ -144,7 +151,7 @@ func fullEvent() event.Enriched {
 			Speaker: &event.Speaker{Name: "Mark Rutte", Entity: 0, Mention: &mention}, Cue: "said"}},
 		Topics:      []event.Topic{{Code: "medtop:11000000", Label: "politics", Score: 0.92}},
 		Passthrough: json.RawMessage(`{"priority":3}`),
-		Enrichment:  event.Enrichment{Version: "v1.0.0", Model: "prose-v2+rules-1", DurationSeconds: 0.0004, ProcessedAt: "2026-11-23T10:00:00.123Z"},
+		Enrichment:  event.Enrichment{Version: "v1.0.0", Model: "prose-v2+rules-1", DurationSeconds: 0.0004, ProcessedAt: "2026-11-23T10:00:00.123Z", Skipped: ""},
 	}
 }
 
@@ -334,7 +341,7 @@ func TestDeadLetterSchema(t *testing.T) {
 		t.Errorf("reason enum %v, event constants %v", enum, reasons)
 	}
 	// Details the decoder produces fit the header schema.
-	_, err := decode.Decode([]byte(`{"id":"x","body":"T","language":"`+strings.Repeat("ab-", 300)+`"}`), decode.Limits{})
+	_, err := decode.Decode([]byte(`{"id":"`+strings.Repeat("ab-", 400)+`","body":"T"}`), decode.Limits{})
 	de, _ := err.(*decode.Error)
 	if de == nil {
 		t.Fatalf("got %v", err)

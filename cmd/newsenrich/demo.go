@@ -40,6 +40,7 @@ func demoRun(ctx context.Context, args []string, out io.Writer) error {
 	full := fs.Bool("full", false, "print every entity and quote in full, not the first few, clipped")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up if the worker has not handled every record by then")
 	logLevel := fs.String("log-level", "warn", "worker log level (debug|info|warn|error)")
+	eng := fs.String("engine", envOr("NEWSENRICH_ENGINE", engine.Default), "NLP engine: "+strings.Join(engine.Names, ", ")+" ($NEWSENRICH_ENGINE)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -56,6 +57,7 @@ func demoRun(ctx context.Context, args []string, out io.Writer) error {
 	cfg.Brokers = broker.Addrs()
 	cfg.HTTPAddr = *httpAddr
 	cfg.LogLevel = *logLevel
+	cfg.Engine = *eng
 	cfg.CommitInterval = 200 * time.Millisecond
 	cfg.LagInterval = time.Second
 	cfg.ShutdownTimeout = 10 * time.Second
@@ -101,7 +103,7 @@ func demoRun(ctx context.Context, args []string, out io.Writer) error {
 		total, cfg.InputTopic, len(records), len(poison))
 
 	t0 := time.Now()
-	proc, err := engine.New(runProcessorConfig(cfg.MaxBytes, cfg.Languages))
+	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
 	if err != nil {
 		return fmt.Errorf("building the processor: %w", err)
 	}

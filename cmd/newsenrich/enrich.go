@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,24 +9,34 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
+	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/internal/config"
-	"github.com/newsenrich/newsenrich/processor"
+	"github.com/newsenrich/newsenrich/internal/pipeline"
+	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
-// enrichCommand reads articles from stdin — one JSON object, several, JSONL,
-// or a JSON array — and writes one enriched event per article, one per line,
-// to stdout, with the same processor as the worker. A record that cannot be
-// enriched yields {"id"?, "error": {"reason", "detail"}} on its line. The
-// exit code is non-zero only when every record failed.
+// enrichCommand reads articles from stdin — JSON objects (one per line or
+// pretty-printed), JSON arrays, RSS items, Atom entries, NewsML-G2 items —
+// and writes one enriched event per article, one per line, to stdout, with
+// the same pipeline as the worker. A record that cannot be enriched yields
+// {"id"?, "error": {"reason", "detail"}} on its line; with
+// --other-languages=drop a dropped article yields nothing. The exit code is
+// non-zero only when every record failed.
 func enrichCommand(ctx context.Context, args []string) error {
+	return enrichRun(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+}
+
+func enrichRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("enrich", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	def := config.Default()
-	maxBytes := fs.Int("max-bytes", def.MaxBytes, "largest article accepted ($NEWSENRICH_MAX_BYTES)")
-	langs := fs.String("languages", "en", "comma-separated accepted languages, empty = any ($NEWSENRICH_LANGUAGES)")
+	maxBytes := fs.Int("max-bytes", def.MaxBytes, "largest article accepted; also bounds the memory used to read one ($NEWSENRICH_MAX_BYTES)")
+	langs := fs.String("languages", "en", "comma-separated languages the engine enriches, empty = any ($NEWSENRICH_LANGUAGES)")
+	other := fs.String("other-languages", def.OtherLanguages, "articles in other languages: pass, dead-letter (error line) or drop ($NEWSENRICH_OTHER_LANGUAGES)")
+	eng := fs.String("engine", def.Engine, "NLP engine: "+strings.Join(engine.Names, ", ")+" ($NEWSENRICH_ENGINE)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: newsenrich enrich [flags] < articles.jsonl > events.jsonl")
 		fs.PrintDefaults()
@@ -38,7 +47,7 @@ func enrichCommand(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	// Reuse the worker's parsing and validation for the two shared settings.
+	// Reuse the worker's parsing and validation for the shared settings.
 	cfg := def
 	if err := cfg.ApplyEnv(os.Getenv, map[string]bool{}); err != nil {
 		return fmt.Errorf("invalid configuration: %w", err)
@@ -49,20 +58,34 @@ func enrichCommand(ctx context.Context, args []string) error {
 	}
 	if set["languages"] || os.Getenv("NEWSENRICH_LANGUAGES") == "" {
 		cfg.Languages = nil
-		for _, l := range bytes.Split([]byte(*langs), []byte(",")) {
-			if l = bytes.TrimSpace(l); len(l) > 0 {
-				cfg.Languages = append(cfg.Languages, string(l))
+		for _, l := range strings.Split(*langs, ",") {
+			if l = strings.TrimSpace(l); l != "" {
+				cfg.Languages = append(cfg.Languages, l)
 			}
 		}
+	}
+	if set["other-languages"] || os.Getenv("NEWSENRICH_OTHER_LANGUAGES") == "" {
+		cfg.OtherLanguages = *other
+	}
+	if set["engine"] || os.Getenv("NEWSENRICH_ENGINE") == "" {
+		cfg.Engine = *eng
 	}
 	if cfg.MaxBytes < 1 {
 		return fmt.Errorf("--max-bytes must be positive, got %d", cfg.MaxBytes)
 	}
-	proc, err := engine.New(runProcessorConfig(cfg.MaxBytes, cfg.Languages))
+	policy, err := pipeline.ParsePolicy(cfg.OtherLanguages)
+	if err != nil {
+		return fmt.Errorf("--other-languages: %w", err)
+	}
+	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
 	if err != nil {
 		return fmt.Errorf("building the processor: %w", err)
 	}
-	ok, failed, err := enrichStream(ctx, proc, os.Stdin, os.Stdout)
+	pl, err := pipeline.New(proc, pipeline.Config{MaxBytes: cfg.MaxBytes, Languages: cfg.Languages, OtherLanguages: policy}, nil)
+	if err != nil {
+		return err
+	}
+	ok, failed, err := enrichStream(ctx, pl, cfg.MaxBytes, stdin, stdout)
 	if err != nil {
 		return err
 	}
@@ -70,7 +93,7 @@ func enrichCommand(ctx context.Context, args []string) error {
 		return fmt.Errorf("all %d records failed", failed)
 	}
 	if ok == 0 {
-		fmt.Fprintln(os.Stderr, "newsenrich enrich: no articles on stdin")
+		fmt.Fprintln(stderr, "newsenrich enrich: no articles on stdin")
 	}
 	return nil
 }
@@ -87,11 +110,24 @@ type enrichErrorDetail struct {
 }
 
 // enrichStream enriches every record of r into w and counts the outcomes.
-func enrichStream(ctx context.Context, proc *processor.Processor, r io.Reader, w io.Writer) (ok, failed int, err error) {
+func enrichStream(ctx context.Context, pl *pipeline.Pipeline, maxBytes int, r io.Reader, w io.Writer) (ok, failed int, err error) {
 	out := bufio.NewWriter(w)
 	defer out.Flush()
-	emit := func(raw []byte) error {
-		line, good := enrichOne(proc, raw)
+	err = pipeline.Split(r, maxBytes, func(raw []byte, size int) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var line []byte
+		good := false
+		if raw == nil {
+			line, _ = json.Marshal(enrichError{Error: enrichErrorDetail{Reason: event.ReasonTooLarge,
+				Detail: fmt.Sprintf("record is %d bytes, limit is %d (--max-bytes)", size, maxBytes)}})
+		} else {
+			line, good = enrichOne(pl, raw)
+		}
+		if line == nil {
+			return nil // dropped by the language policy
+		}
 		if good {
 			ok++
 		} else {
@@ -100,34 +136,25 @@ func enrichStream(ctx context.Context, proc *processor.Processor, r io.Reader, w
 		out.Write(line)
 		out.WriteByte('\n')
 		return out.Flush() // one line per record as it is done: pipes see progress
-	}
-	err = enrichRecords(r, func(raw []byte) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return emit(raw)
 	})
 	return ok, failed, err
 }
 
-func enrichOne(proc *processor.Processor, raw []byte) ([]byte, bool) {
-	t0 := time.Now()
-	ev, err := proc.Process(raw, nil)
-	if err == nil {
-		ev.Enrichment.DurationSeconds = time.Since(t0).Seconds()
-		ev.Enrichment.ProcessedAt = time.Now().UTC().Format(time.RFC3339Nano)
-		b, merr := json.Marshal(ev)
-		if merr == nil {
+// enrichOne runs the pipeline on one record: the event's JSON and true, an
+// error line and false, or nil when the record was dropped.
+func enrichOne(pl *pipeline.Pipeline, raw []byte) ([]byte, bool) {
+	r := pl.Process(raw, nil)
+	if r.Event != nil {
+		b, err := json.Marshal(r.Event)
+		if err == nil {
 			return b, true
 		}
-		err = &processor.Error{Reason: event.ReasonEnrichmentFailed, Detail: "encoding event: " + merr.Error()}
+		r.Reason, r.Detail = event.ReasonEnrichmentFailed, "encoding event: "+err.Error()
 	}
-	e := enrichError{ID: enrichGuessID(raw), Error: enrichErrorDetail{Reason: event.ReasonEnrichmentFailed, Detail: err.Error()}}
-	var pe *processor.Error
-	if errors.As(err, &pe) {
-		e.Error.Reason, e.Error.Detail = pe.Reason, pe.Detail
+	if r.Outcome == metrics.OutcomeDropped {
+		return nil, false
 	}
-	b, _ := json.Marshal(e)
+	b, _ := json.Marshal(enrichError{ID: enrichGuessID(raw), Error: enrichErrorDetail{Reason: r.Reason, Detail: r.Detail}})
 	return b, false
 }
 
@@ -144,83 +171,4 @@ func enrichGuessID(raw []byte) string {
 		return s
 	}
 	return v.URI
-}
-
-// enrichRecords splits the input into records: each line holding a complete
-// JSON value is one record (a JSON array yields one record per element); a
-// line that opens a value not closed on that line starts a multi-line
-// (pretty-printed) record that runs until the text so far is valid JSON. A
-// line that is neither is an invalid record of its own. Lines can be any
-// length.
-func enrichRecords(r io.Reader, f func(raw []byte) error) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var pending []byte
-	flushBad := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		p := bytes.TrimSpace(pending)
-		pending = nil
-		return f(p)
-	}
-	record := func(v []byte) error {
-		if v[0] == '[' {
-			var elems []json.RawMessage
-			if json.Unmarshal(v, &elems) == nil {
-				for _, e := range elems {
-					if err := f(e); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
-		}
-		return f(v)
-	}
-	for {
-		line, rerr := br.ReadBytes('\n')
-		if rerr != nil && rerr != io.EOF {
-			return fmt.Errorf("reading stdin: %w", rerr)
-		}
-		trimmed := bytes.TrimSpace(line)
-		switch {
-		case len(pending) > 0:
-			// A complete value starting in column 0 means the pending
-			// record was broken, not continued.
-			if len(line) > 0 && (line[0] == '{' || line[0] == '[') && json.Valid(trimmed) {
-				if err := flushBad(); err != nil {
-					return err
-				}
-				if err := record(trimmed); err != nil {
-					return err
-				}
-				break
-			}
-			pending = append(pending, line...)
-			if v := bytes.TrimSpace(pending); json.Valid(v) {
-				pending = nil
-				if err := record(v); err != nil {
-					return err
-				}
-			}
-		case len(trimmed) == 0:
-		case json.Valid(trimmed):
-			if err := record(trimmed); err != nil {
-				return err
-			}
-		case trimmed[0] == '{' || trimmed[0] == '[':
-			pending = append([]byte(nil), line...)
-		default:
-			if err := f(trimmed); err != nil {
-				return err
-			}
-		}
-		if rerr == io.EOF {
-			if v := bytes.TrimSpace(pending); len(v) > 0 {
-				pending = v
-				return flushBad()
-			}
-			return nil
-		}
-	}
 }

@@ -172,7 +172,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 	multi := len(todo)*len(engNames) > 1
 	// The worker's decode limits, so eval sees what production sees.
 	cfg := processor.Config{
-		Decode:  decode.Limits{MaxBytes: *maxBytes, Languages: config.Default().Languages},
+		Decode:  decode.Limits{MaxBytes: *maxBytes},
 		Version: "eval",
 	}
 

@@ -27,6 +27,7 @@ func commands() map[string]command {
 		"bench":    {"throughput, latency and memory of the processor and the worker, with baselines", benchCommand},
 		"train":    {"train the entity model from CoNLL corpora", trainCommand},
 		"replay":   {"re-enrich a time or offset range into the output topic", replayCommand},
+		"redrive":  {"put dead letters of a reason back on the input topic, after a fix", redriveCommand},
 		"version":  {"print the version, model and Go version", versionCommand},
 		"licenses": {"print the licences and attributions of the data embedded in the binary", licensesCommand},
 	}

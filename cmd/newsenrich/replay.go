@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +18,8 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/newsenrich/newsenrich/internal/config"
-	"github.com/newsenrich/newsenrich/internal/worker"
+	"github.com/newsenrich/newsenrich/internal/pipeline"
+	"github.com/newsenrich/newsenrich/internal/redrive"
 	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/producer"
@@ -114,11 +114,16 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 		return nil
 	}
 
-	proc, err := engine.New(runProcessorConfig(cfg.MaxBytes, cfg.Languages))
+	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
 	if err != nil {
 		return fmt.Errorf("building the processor: %w", err)
 	}
 	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic}, metrics.Build{Version: runVersion(), Model: runModel})
+	pl, err := pipeline.New(proc, pipeline.Config{MaxBytes: cfg.MaxBytes, Languages: cfg.Languages,
+		OtherLanguages: pipeline.Policy(cfg.OtherLanguages)}, m)
+	if err != nil {
+		return err
+	}
 	p, err := producer.New(producer.Config{Brokers: cfg.Brokers, OutputTopic: cfg.OutputTopic, DLQTopic: cfg.DLQTopic,
 		ClientID: cfg.ClientID, TLS: tlsCfg, SASL: mech, MaxMessageBytes: cfg.MaxMessageBytes}, log, m)
 	if err != nil {
@@ -132,7 +137,7 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionSetWidth(30))
 	}
-	var enriched, dead atomic.Int64
+	var enriched, dead, dropped atomic.Int64
 	dialer := &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, TLS: tlsCfg, SASLMechanism: mech}
 	sem := make(chan struct{}, cfg.Concurrency)
 	var wg sync.WaitGroup
@@ -146,11 +151,14 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[i] = replayPartition(ctx, cfg, dialer, p, proc, rg, func(outcome string) {
-				if outcome == metrics.OutcomeEnriched {
+			errs[i] = replayPartition(ctx, cfg, dialer, p, pl, rg, func(outcome string) {
+				switch outcome {
+				case metrics.OutcomeEnriched, metrics.OutcomePassed:
 					enriched.Add(1)
-				} else {
+				case metrics.OutcomeDeadLetter:
 					dead.Add(1)
+				default:
+					dropped.Add(1)
 				}
 				if bar != nil {
 					_ = bar.Add(1)
@@ -163,56 +171,23 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 		_ = bar.Finish()
 		fmt.Fprintln(progress)
 	}
-	fmt.Fprintf(progress, "replayed %d records: %d enriched to %s, %d dead-lettered to %s\n",
-		enriched.Load()+dead.Load(), enriched.Load(), cfg.OutputTopic, dead.Load(), cfg.DLQTopic)
+	fmt.Fprintf(progress, "replayed %d records: %d enriched to %s, %d dead-lettered to %s, %d dropped (--other-languages)\n",
+		enriched.Load()+dead.Load()+dropped.Load(), enriched.Load(), cfg.OutputTopic, dead.Load(), cfg.DLQTopic, dropped.Load())
 	return errors.Join(errs...)
 }
 
 // replayRanges resolves --from/--to into offsets per partition, clamped to
 // what the log still holds.
 func replayRanges(ctx context.Context, c *kafka.Client, topic string, from, to replayPoint) ([]replayRange, error) {
-	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	logRanges, err := redrive.Ranges(ctx, c, topic)
 	if err != nil {
-		return nil, fmt.Errorf("reading metadata: %w", err)
+		return nil, err
 	}
-	var parts []int
-	for _, t := range md.Topics {
-		if t.Name != topic {
-			continue
-		}
-		if t.Error != nil {
-			return nil, fmt.Errorf("topic %s: %w", topic, t.Error)
-		}
-		for _, p := range t.Partitions {
-			parts = append(parts, p.ID)
-		}
-	}
-	if len(parts) == 0 {
-		return nil, fmt.Errorf("topic %s not found", topic)
-	}
-	sort.Ints(parts)
+	parts := make([]int, len(logRanges))
 	bounds := map[int][2]int64{}
-	for _, which := range []int64{kafka.FirstOffset, kafka.LastOffset} {
-		reqs := make([]kafka.OffsetRequest, len(parts))
-		for i, p := range parts {
-			reqs[i] = kafka.OffsetRequest{Partition: p, Timestamp: which}
-		}
-		resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
-		if err != nil {
-			return nil, fmt.Errorf("listing offsets: %w", err)
-		}
-		for _, po := range resp.Topics[topic] {
-			if po.Error != nil {
-				return nil, fmt.Errorf("listing offsets of partition %d: %w", po.Partition, po.Error)
-			}
-			b := bounds[po.Partition]
-			if which == kafka.FirstOffset {
-				b[0] = po.FirstOffset
-			} else {
-				b[1] = po.LastOffset
-			}
-			bounds[po.Partition] = b
-		}
+	for i, r := range logRanges {
+		parts[i] = r.Partition
+		bounds[r.Partition] = [2]int64{r.Start, r.End}
 	}
 	resolve := func(pt replayPoint, dflt func(p int) int64) (map[int]int64, error) {
 		out := map[int]int64{}
@@ -281,7 +256,7 @@ func replayDescribe(rs []replayRange) string {
 // and writes the outputs in order, a batch at a time, each batch
 // acknowledged (acks=all) before the next is read.
 func replayPartition(ctx context.Context, cfg config.Config, dialer *kafka.Dialer, p *producer.Producer,
-	proc worker.Processor, rg replayRange, done func(outcome string), log *slog.Logger) error {
+	pl *pipeline.Pipeline, rg replayRange, done func(outcome string), log *slog.Logger) error {
 	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: cfg.InputTopic, Partition: rg.partition,
 		Dialer: dialer, MaxWait: 250 * time.Millisecond, MaxBytes: 16 << 20})
 	defer r.Close()
@@ -325,7 +300,11 @@ func replayPartition(ctx context.Context, cfg config.Config, dialer *kafka.Diale
 			break
 		}
 		next = msg.Offset + 1
-		o := worker.Enrich(proc, p, msg, nil)
+		o := pl.Record(p, msg, nil)
+		if o.Outcome == metrics.OutcomeDropped {
+			done(o.Outcome) // nothing to write
+			continue
+		}
 		batch = append(batch, o.Record)
 		outcomes = append(outcomes, o.Outcome)
 		if len(batch) >= batchSize {

@@ -34,9 +34,9 @@ func runVersion() string {
 
 // runProcessorConfig is the processor configuration every command derives
 // from the worker configuration, so run, demo and enrich enrich alike.
-func runProcessorConfig(maxBytes int, languages []string) processor.Config {
+func runProcessorConfig(maxBytes int) processor.Config {
 	return processor.Config{
-		Decode:  decode.Limits{MaxBytes: maxBytes, Languages: languages},
+		Decode:  decode.Limits{MaxBytes: maxBytes},
 		Version: runVersion(),
 		Model:   runModel,
 	}
@@ -51,6 +51,15 @@ func runLogger(level, format string, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// envOr is the environment variable key, or def when it is unset (for
+// commands whose flags are not the worker's configuration).
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }
 
 // runCommand is the worker: consume, enrich, publish, until SIGTERM/SIGINT.
@@ -71,7 +80,7 @@ func runCommand(ctx context.Context, args []string) error {
 	log := runLogger(cfg.LogLevel, cfg.LogFormat, os.Stderr)
 
 	t0 := time.Now()
-	proc, err := engine.New(runProcessorConfig(cfg.MaxBytes, cfg.Languages))
+	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
 	if err != nil {
 		return fmt.Errorf("building the processor: %w", err)
 	}

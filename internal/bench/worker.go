@@ -49,7 +49,7 @@ func WorkerConfig(brokers []string, t Topics, concurrency int) config.Config {
 // ProcessorConfig is the processor configuration matching a worker config.
 func ProcessorConfig(cfg config.Config, model string) processor.Config {
 	return processor.Config{
-		Decode:  decode.Limits{MaxBytes: cfg.MaxBytes, Languages: cfg.Languages},
+		Decode:  decode.Limits{MaxBytes: cfg.MaxBytes},
 		Version: "bench", Model: model,
 	}
 }

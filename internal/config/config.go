@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsenrich/newsenrich/internal/pipeline"
+	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
@@ -36,6 +38,11 @@ type Config struct {
 	// below the brokers' message.max.bytes.
 	MaxMessageBytes int
 	Languages       []string
+	// OtherLanguages is what happens to articles in other languages:
+	// pass, dead-letter or drop (see package pipeline).
+	OtherLanguages string
+	// Engine names the processor (see package engine).
+	Engine          string
 	HTTPAddr        string
 	ShutdownTimeout time.Duration
 	CommitInterval  time.Duration
@@ -70,6 +77,8 @@ func Default() Config {
 		MaxBytes:        1 << 20,
 		MaxMessageBytes: 1000000,
 		Languages:       []string{"en"},
+		OtherLanguages:  string(pipeline.PolicyPass),
+		Engine:          engine.Default,
 		HTTPAddr:        ":8080",
 		ShutdownTimeout: 30 * time.Second,
 		CommitInterval:  time.Second,
@@ -102,7 +111,9 @@ func (c *Config) settings() []setting {
 		{"max-inflight", "NEWSENRICH_MAX_INFLIGHT", (*intValue)(&c.MaxInflight), "64 x concurrency", "records fetched but not yet committable before fetching pauses"},
 		{"max-bytes", "NEWSENRICH_MAX_BYTES", (*intValue)(&c.MaxBytes), "`1048576`", "largest input record; larger ones are dead-lettered as `too_large`"},
 		{"max-message-bytes", "NEWSENRICH_MAX_MESSAGE_BYTES", (*intValue)(&c.MaxMessageBytes), "`1000000`", "largest record written, at most the brokers' `message.max.bytes`; bigger events are dead-lettered as `too_large`"},
-		{"languages", "NEWSENRICH_LANGUAGES", (*listValue)(&c.Languages), "`en`", "accepted article languages (empty = any)"},
+		{"languages", "NEWSENRICH_LANGUAGES", (*listValue)(&c.Languages), "`en`", "languages the engine enriches (empty = any); a record that names none has its language detected from the body"},
+		{"other-languages", "NEWSENRICH_OTHER_LANGUAGES", (*stringValue)(&c.OtherLanguages), "`pass`", "articles in other languages: `pass` (event with the article's fields, no enrichment, `enrichment.skipped` says why), `dead-letter` (`unsupported_language`) or `drop` (committed, nothing written)"},
+		{"engine", "NEWSENRICH_ENGINE", (*stringValue)(&c.Engine), "`default`", "NLP engine: `default` (ours), `prose` (prose/v2 entities, model built once, with our quotes and topics), `none` (no stages)"},
 		{"http-addr", "NEWSENRICH_HTTP_ADDR", (*stringValue)(&c.HTTPAddr), "`:8080`", "address of `/metrics`, `/healthz`, `/readyz`"},
 		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", (*durationValue)(&c.ShutdownTimeout), "`30s`", "deadline for finishing in-flight work on SIGTERM; keep it below the termination grace period"},
 		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", (*durationValue)(&c.CommitInterval), "`1s`", "how often completed offsets are committed"},
@@ -239,6 +250,14 @@ func (c *Config) Validate() error {
 		if l == "" || len(l) > 8 {
 			bad("languages", "%q is not a language code", l)
 		}
+	}
+	if p, err := pipeline.ParsePolicy(c.OtherLanguages); err != nil {
+		bad("other-languages", "%v", err)
+	} else {
+		c.OtherLanguages = string(p)
+	}
+	if !engine.Known(c.Engine) {
+		bad("engine", "unknown engine %q (known: %s)", c.Engine, strings.Join(engine.Names, ", "))
 	}
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {

@@ -42,6 +42,8 @@ func TestEnvironmentAndFlags(t *testing.T) {
 		"NEWSENRICH_MAX_INFLIGHT":     "30",
 		"NEWSENRICH_SHUTDOWN_TIMEOUT": "5s",
 		"NEWSENRICH_LANGUAGES":        "en,de",
+		"NEWSENRICH_OTHER_LANGUAGES":  "Dead-Letter",
+		"NEWSENRICH_ENGINE":           "prose",
 		"NEWSENRICH_TLS":              "true",
 		"NEWSENRICH_SASL_MECHANISM":   "scram-sha-512",
 		"NEWSENRICH_SASL_USERNAME":    "u",
@@ -53,7 +55,7 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c.Brokers, []string{"k1:9092", "k2:9093"}) || c.InputTopic != "in" ||
 		c.Concurrency != 2 || c.MaxInflight != 30 || c.Group != "g2" || c.ShutdownTimeout != 5*time.Second ||
-		!reflect.DeepEqual(c.Languages, []string{"en", "de"}) || !c.TLS {
+		!reflect.DeepEqual(c.Languages, []string{"en", "de"}) || !c.TLS || c.OtherLanguages != "dead-letter" || c.Engine != "prose" {
 		t.Fatalf("got %+v", c)
 	}
 	mech, err := c.SASL()
@@ -94,6 +96,9 @@ func TestInvalidSettingsNameTheSetting(t *testing.T) {
 		{"shutdown", []string{"--shutdown-timeout", "0s"}, nil, "--shutdown-timeout"},
 		{"log level", []string{"--log-level", "loud"}, nil, "--log-level"},
 		{"log format", []string{"--log-format", "xml"}, nil, "--log-format"},
+		{"language policy", []string{"--other-languages", "skip"}, nil, `--other-languages: "skip" is not a language policy`},
+		{"language policy env", nil, map[string]string{"NEWSENRICH_OTHER_LANGUAGES": "ignore"}, "--other-languages"},
+		{"engine", []string{"--engine", "spacy"}, nil, `--engine: unknown engine "spacy" (known: default, prose, none)`},
 		{"sasl mechanism", []string{"--sasl-mechanism", "kerberos"}, nil, "--sasl-mechanism"},
 		{"sasl without user", []string{"--sasl-mechanism", "plain"}, nil, "--sasl-username"},
 		{"ca without tls", []string{"--tls-ca", notPEM}, nil, "--tls-ca: set but --tls is off"},

@@ -60,11 +60,13 @@ var PoisonClasses = []PoisonClass{
 	{"missing_body", event.ReasonMissingField, func(id string, _ *rand.Rand, _ int) []byte {
 		return []byte(fmt.Sprintf(`{"id":%q,"title":"Headline only"}`, id))
 	}},
-	{"bad_published_at", event.ReasonInvalidField, func(id string, _ *rand.Rand, _ int) []byte {
-		return []byte(fmt.Sprintf(`{"id":%q,"body":"Text.","published_at":"last Tuesday"}`, id))
+	// Metadata never makes a poison record (a bad date is a warning, another
+	// language an unenriched event): only the id, the body and the shape do.
+	{"id_boolean", event.ReasonInvalidField, func(_ string, _ *rand.Rand, _ int) []byte {
+		return []byte(`{"id":true,"body":"An id must be a string or a number."}`)
 	}},
-	{"unsupported_language", event.ReasonUnsupportedLanguage, func(id string, _ *rand.Rand, _ int) []byte {
-		return article(id, "de", "Der Bundestag hat am Donnerstag abgestimmt.")
+	{"whole_feed", event.ReasonUnsupportedFormat, func(id string, _ *rand.Rand, _ int) []byte {
+		return []byte(fmt.Sprintf(`<rss version="2.0"><channel><item><guid>%s</guid><description>x</description></item></channel></rss>`, id))
 	}},
 }
 

@@ -21,7 +21,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -35,16 +34,14 @@ import (
 	"github.com/newsenrich/newsenrich/consumer"
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/internal/config"
+	"github.com/newsenrich/newsenrich/internal/pipeline"
 	"github.com/newsenrich/newsenrich/metrics"
-	"github.com/newsenrich/newsenrich/processor"
-	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/producer"
 )
 
 // Processor is the enrichment step; *processor.Processor implements it.
-type Processor interface {
-	Process(raw []byte, obs processor.Observer) (event.Enriched, error)
-}
+// The worker runs it through package pipeline.
+type Processor = pipeline.Processor
 
 // Option adjusts a Worker beyond what config.Config covers (tests, demo).
 type Option func(*options)
@@ -68,7 +65,7 @@ type Worker struct {
 	cfg  config.Config
 	log  *slog.Logger
 	m    *metrics.Metrics
-	proc Processor
+	pl   *pipeline.Pipeline
 	c    *consumer.Consumer
 	p    *producer.Producer
 	opts options
@@ -111,7 +108,12 @@ func New(cfg config.Config, log *slog.Logger, m *metrics.Metrics, proc Processor
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{cfg: cfg, log: log, m: m, proc: proc, c: c, p: p, opts: o}
+	pl, err := pipeline.New(proc, pipeline.Config{MaxBytes: cfg.MaxBytes, Languages: cfg.Languages,
+		OtherLanguages: pipeline.Policy(cfg.OtherLanguages)}, m)
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{cfg: cfg, log: log, m: m, pl: pl, c: c, p: p, opts: o}
 	notYet := errors.New("not checked yet")
 	w.producerErr.Store(&notYet)
 	return w, nil
@@ -309,75 +311,9 @@ func (w *Worker) lane(ctx context.Context, in <-chan job, sem chan struct{}) {
 }
 
 func (w *Worker) process(j job) result {
-	o := Enrich(w.proc, w.p, j.msg, w.m.ObserveStage)
+	o := w.pl.Record(w.p, j.msg, w.m.ObserveStage)
 	w.m.ProcessorDuration.Observe(o.Duration.Seconds())
 	return result{job: j, out: o.Record, outcome: o.Outcome, reason: o.Reason, ev: o.Event, words: o.Words}
-}
-
-// Output is what one input record turns into.
-type Output struct {
-	Record   kafka.Message   // the enriched event or the dead letter, ready to write
-	Outcome  string          // metrics.OutcomeEnriched or metrics.OutcomeDeadLetter
-	Reason   string          // dead-letter reason class
-	Event    *event.Enriched // the event, when enriched
-	Words    int             // words in the event's body
-	Duration time.Duration   // processor time
-}
-
-// Enrich runs proc on one input record and builds its output record: the
-// enriched event (with duration and processing time filled in) or, when the
-// record cannot be enriched or its event would not fit in a record, the
-// dead letter. The worker and the replay command share it.
-func Enrich(proc Processor, p *producer.Producer, msg kafka.Message, obs processor.Observer) Output {
-	src := producer.Source{Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Headers: msg.Headers}
-	t0 := time.Now()
-	ev, err := proc.Process(msg.Value, obs)
-	d := time.Since(t0)
-	o := Output{Duration: d}
-	var value []byte
-	if err == nil {
-		ev.Enrichment.DurationSeconds = d.Seconds()
-		ev.Enrichment.ProcessedAt = time.Now().UTC().Format(time.RFC3339Nano)
-		value, err = json.Marshal(ev)
-		if err != nil {
-			err = &processor.Error{Reason: event.ReasonEnrichmentFailed, Detail: "encoding event: " + err.Error(), Err: err}
-		}
-	}
-	if err != nil {
-		o.Outcome = metrics.OutcomeDeadLetter
-		o.Reason = event.ReasonEnrichmentFailed
-		detail := err.Error()
-		var pe *processor.Error
-		if errors.As(err, &pe) {
-			o.Reason, detail = pe.Reason, pe.Detail
-		}
-		o.Record = deadLetter(p, msg, o.Reason, detail, src)
-		return o
-	}
-	o.Outcome = metrics.OutcomeEnriched
-	o.Event = &ev
-	o.Words = text.CountWords(ev.Body)
-	o.Record = p.Enriched(ev.ID, value, src)
-	if !p.Fits(o.Record) {
-		// The brokers would reject it on every retry and stall the partition.
-		o.Outcome, o.Reason, o.Event = metrics.OutcomeDeadLetter, event.ReasonTooLarge, nil
-		detail := fmt.Sprintf("enriched event is %d bytes, over the %d-byte record limit (--max-message-bytes)", len(value), p.MaxMessageBytes())
-		o.Record = deadLetter(p, msg, o.Reason, detail, src)
-	}
-	return o
-}
-
-// deadLetter builds the dead-letter record for msg. When even the original
-// does not fit under the record limit, the value is left empty and the
-// headers say where the original is; that is the one case where the
-// dead letter cannot carry it.
-func deadLetter(p *producer.Producer, msg kafka.Message, reason, detail string, src producer.Source) kafka.Message {
-	dl := p.DeadLetter(msg.Key, msg.Value, reason, detail, src, time.Now())
-	if p.Fits(dl) {
-		return dl
-	}
-	detail = fmt.Sprintf("%s; original value (%d bytes) too large for the dead-letter topic, read it at the source offset", detail, len(msg.Value))
-	return p.DeadLetter(msg.Key, nil, reason, detail, src, time.Now())
 }
 
 const maxBatch = 64
@@ -401,9 +337,14 @@ func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{
 		}
 		msgs = msgs[:0]
 		for _, b := range batch {
-			msgs = append(msgs, b.out)
+			if b.outcome != metrics.OutcomeDropped { // nothing to write, only to commit
+				msgs = append(msgs, b.out)
+			}
 		}
-		err := w.p.Write(ctx, msgs...)
+		var err error
+		if len(msgs) > 0 {
+			err = w.p.Write(ctx, msgs...)
+		}
 		now := time.Now()
 		for _, b := range batch {
 			if err != nil {
@@ -421,9 +362,10 @@ func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{
 func (w *Worker) acked(r result, now time.Time) {
 	w.c.Done(r.h)
 	w.m.Articles.WithLabelValues(r.outcome).Inc()
-	if r.outcome == metrics.OutcomeDeadLetter {
+	switch r.outcome {
+	case metrics.OutcomeDeadLetter:
 		w.m.DLQRecords.WithLabelValues(r.reason).Inc()
-	} else {
+	case metrics.OutcomeEnriched:
 		w.m.Enriched(r.ev, r.words)
 	}
 	if !r.msg.Time.IsZero() {

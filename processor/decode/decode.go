@@ -1,18 +1,23 @@
 // Package decode turns the raw value of an input record into an
-// event.Article. It recognises three shapes by content — the newsenrich
-// article JSON, IPTC ninjs (1.x field names, 2.x headlines/bodies) and IPTC
-// NewsML-G2 newsItem XML — turns HTML/XHTML bodies into text, normalises the
-// text the enrichment stages read, and enforces the configured limits. Every
-// failure is an *Error whose Reason is one of the event.Reason* dead-letter
-// classes and whose Detail is short enough for a Kafka header.
+// event.Article. It recognises five shapes by content — the newsenrich
+// article JSON, IPTC ninjs (1.x field names, 2.x headlines/bodies), IPTC
+// NewsML-G2 newsItem XML, an RSS 2.0 <item> and an Atom <entry> — turns
+// HTML/XHTML bodies into text, normalises the text the enrichment stages
+// read, and enforces the configured limits.
+//
+// The body is strict, the metadata liberal: only a record without a usable
+// id and body fails, with an *Error whose Reason is one of the event.Reason*
+// dead-letter classes and whose Detail is short enough for a Kafka header.
+// Dates, sources, authors and languages are read in every form wires use and
+// normalised (RFC 3339 UTC, BCP 47); a value that still cannot be read is
+// listed in Article.Warnings. The language is left empty when the record
+// does not name one, for the caller to detect.
 package decode
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -30,40 +35,19 @@ const MaxIDBytes = 1024
 // MaxDetailBytes bounds Error.Detail, which travels in a Kafka header.
 const MaxDetailBytes = 256
 
-// DefaultLanguage is assumed for articles that do not name their language,
-// unless Limits.DefaultLanguage says otherwise.
-const DefaultLanguage = "en"
-
 // Limits bound what the decoder accepts.
 type Limits struct {
 	// MaxBytes is the largest accepted record value; 0 = unlimited.
 	MaxBytes int
-	// Languages lists the accepted language tags; empty = any. An entry
-	// matches the article's tag exactly (case-insensitively) or as its
-	// primary subtag: "en" accepts "en", "en-GB" and "EN_us".
-	Languages []string
-	// DefaultLanguage is the tag given to articles without one
-	// ("" = DefaultLanguage, "en"). It is checked against Languages like
-	// any other tag.
-	DefaultLanguage string
 }
 
 // Validate reports configuration mistakes with messages meant for an
 // operator reading start-up output.
 func (l Limits) Validate() error {
-	var errs []error
 	if l.MaxBytes < 0 {
-		errs = append(errs, fmt.Errorf("max bytes must be >= 0 (0 = unlimited), got %d", l.MaxBytes))
+		return fmt.Errorf("max bytes must be >= 0 (0 = unlimited), got %d", l.MaxBytes)
 	}
-	for _, t := range l.Languages {
-		if !validLangTag(strings.TrimSpace(t)) {
-			errs = append(errs, fmt.Errorf("language %q is not a BCP 47 tag like \"en\" or \"en-GB\"", t))
-		}
-	}
-	if l.DefaultLanguage != "" && !validLangTag(l.DefaultLanguage) {
-		errs = append(errs, fmt.Errorf("default language %q is not a BCP 47 tag like \"en\"", l.DefaultLanguage))
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // Error is a record that cannot be decoded. Reason is an event.Reason*
@@ -123,7 +107,7 @@ func Decode(raw []byte, lim Limits) (event.Article, error) {
 		err *Error
 	)
 	if b[i] == '<' {
-		a, err = decodeNewsML(b)
+		a, err = decodeXML(b)
 	} else {
 		a, err = decodeJSON(b, i)
 	}
@@ -186,32 +170,7 @@ func finish(a *event.Article, lim Limits) *Error {
 		}
 	}
 
-	a.Title = cleanLine(a.Title)
-	a.Source = cleanLine(a.Source)
-	a.URL = strings.TrimSpace(a.URL)
-	a.Authors = cleanAuthors(a.Authors)
-
-	a.PublishedAt = strings.TrimSpace(a.PublishedAt)
-	if a.PublishedAt != "" {
-		if _, err := time.Parse(time.RFC3339, a.PublishedAt); err != nil {
-			return fail(event.ReasonInvalidField, "published_at %s is not an RFC 3339 timestamp", quoteShort(a.PublishedAt))
-		}
-	}
-
-	lang := strings.TrimSpace(a.Language)
-	if lang == "" {
-		lang = lim.DefaultLanguage
-		if lang == "" {
-			lang = DefaultLanguage
-		}
-	} else if !validLangTag(lang) {
-		return fail(event.ReasonInvalidField, "language %s is not a BCP 47 tag", quoteShort(lang))
-	}
-	a.Language = normLang(lang)
-	if len(lim.Languages) > 0 && !langAccepted(a.Language, lim.Languages) {
-		return fail(event.ReasonUnsupportedLanguage, "language %s is not accepted (accepted: %s)",
-			quoteShort(a.Language), strings.Join(lim.Languages, ", "))
-	}
+	finishMeta(a)
 	return nil
 }
 
@@ -265,17 +224,6 @@ func normLang(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func langAccepted(tag string, accepted []string) bool {
-	primary, _, _ := strings.Cut(tag, "-")
-	for _, a := range accepted {
-		a = strings.ReplaceAll(strings.TrimSpace(a), "_", "-")
-		if strings.EqualFold(a, tag) || strings.EqualFold(a, primary) {
-			return true
-		}
-	}
-	return false
 }
 
 // looksLikeHTML spots feeds that put markup in the plain body field: the

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -22,6 +23,9 @@ var fuzzSeeds = []string{
 	`{"id":"x","body":"a\ud800\u0000\r\nb","language":"EN_gb","published_at":"2026-01-01T00:00:00Z"}`,
 	`<newsItem guid="g"><contentSet><inlineXML><p>a</p></inlineXML></contentSet></newsItem>`,
 	`<newsMessage><itemSet><newsItem guid="g"><contentSet><inlineData>x</inlineData></contentSet></newsItem></itemSet></newsMessage>`,
+	`<item><guid>g</guid><pubDate>Thu, 07 Feb 2019 10:00:00 GMT</pubDate><description>&lt;p&gt;x&lt;/p&gt;</description></item>`,
+	`<entry xmlns="http://www.w3.org/2005/Atom"><id>e</id><author><name>Jo</name></author><content type="xhtml"><div><p>x</p></div></content></entry>`,
+	`{"id":"x","body":"T","published_at":1549533600000,"source":{"name":"S"},"authors":[{"name":"Jo"}],"language":"eng"}`,
 	`[[[[[[[[[[`, `{"a":{"a":{"a":{"a":1}}}}`, "\xef\xbb\xbf{}", `{"id":"x","body":"<p>html in body</p>"}`,
 }
 
@@ -90,8 +94,18 @@ func checkArticle(t *testing.T, a event.Article) {
 	if strings.TrimSpace(a.Body) == "" {
 		t.Fatal("empty body on success")
 	}
-	if a.Language == "" {
-		t.Fatal("empty language on success")
+	if a.Language != "" && !validLangTag(a.Language) {
+		t.Fatalf("language %q is not a BCP 47 tag", a.Language)
+	}
+	if a.PublishedAt != "" {
+		if _, err := time.Parse(time.RFC3339, a.PublishedAt); err != nil || !strings.HasSuffix(a.PublishedAt, "Z") {
+			t.Fatalf("published_at %q is not RFC 3339 UTC", a.PublishedAt)
+		}
+	}
+	for _, w := range a.Warnings {
+		if w.Field == "" || w.Why == "" || len(w.Value) > MaxWarningValueBytes || !utf8.ValidString(w.Value) {
+			t.Fatalf("bad warning %+v", w)
+		}
 	}
 	for _, s := range append([]string{a.ID, a.Title, a.Body, a.BodyHTML, a.Language, a.Source, a.URL, a.PublishedAt}, a.Authors...) {
 		if !utf8.ValidString(s) {

@@ -12,7 +12,7 @@ import (
 	"github.com/newsenrich/newsenrich/internal/golden"
 )
 
-var goldenLimits = Limits{MaxBytes: 1 << 20, Languages: []string{"en", "de"}}
+var goldenLimits = Limits{MaxBytes: 1 << 20}
 
 func goldenInputs(t testing.TB) []string {
 	t.Helper()

@@ -1,11 +1,8 @@
 package decode
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode"
-	"unicode/utf16"
 
 	"github.com/newsenrich/newsenrich/event"
 )
@@ -288,41 +285,32 @@ func (r *jsonRecord) article() (event.Article, *Error) {
 		}
 	}
 	var err *Error
-	for _, f := range [...]struct {
-		f   field
-		dst *string
-	}{
-		{fTitle, &a.Title}, {fBody, &a.Body}, {fBodyHTML, &a.BodyHTML}, {fLanguage, &a.Language},
-		{fSource, &a.Source}, {fURL, &a.URL}, {fPublishedAt, &a.PublishedAt},
-	} {
-		if *f.dst, err = r.str(f.f); err != nil {
-			return a, err
-		}
+	if a.Body, err = r.str(fBody); err != nil {
+		return a, err
+	}
+	if a.BodyHTML, err = r.str(fBodyHTML); err != nil {
+		return a, err
+	}
+	if r.has(fTitle) {
+		a.Title = metaText(&a, FieldTitle, r.raw(fTitle))
+	}
+	if r.has(fURL) {
+		a.URL = metaText(&a, FieldURL, r.raw(fURL))
+	}
+	if r.has(fLanguage) {
+		a.Language = metaText(&a, FieldLanguage, r.raw(fLanguage))
+	}
+	if r.has(fSource) {
+		a.Source = metaSource(&a, r.raw(fSource))
+	}
+	if r.has(fPublishedAt) {
+		a.PublishedAt = metaText(&a, FieldPublishedAt, r.raw(fPublishedAt))
 	}
 	if r.has(fAuthors) {
-		if a.Authors, err = stringList(r.raw(fAuthors), "authors"); err != nil {
-			return a, err
-		}
+		a.Authors = metaAuthors(&a, r.raw(fAuthors))
 	}
 	a.Passthrough = r.passthrough(articleFields)
 	return a, nil
-}
-
-// stringList accepts an array of strings, a single string, or null.
-func stringList(v []byte, name string) ([]string, *Error) {
-	switch v[0] {
-	case 'n':
-		return nil, nil
-	case '"':
-		return []string{unquote(v, hasBackslash(v))}, nil
-	case '[':
-		var out []string
-		if err := json.Unmarshal(v, &out); err != nil {
-			return nil, fail(event.ReasonInvalidField, "%s must be an array of strings", name)
-		}
-		return out, nil
-	}
-	return nil, fail(event.ReasonInvalidField, "%s must be an array of strings, got %s", name, kindOf(v[0]))
 }
 
 // ninjsPart is one entry of ninjs 2.x headlines/bodies (role, contenttype,
@@ -392,33 +380,30 @@ func (r *jsonRecord) ninjs() (event.Article, *Error) {
 	if a.ID == "" {
 		return a, fail(event.ReasonMissingField, "uri is required in a ninjs item")
 	}
-	if a.Language, err = r.str(fLanguage); err != nil {
-		return a, err
+	if r.has(fLanguage) {
+		a.Language = metaText(&a, FieldLanguage, r.raw(fLanguage))
 	}
-	if a.PublishedAt, err = r.str(fVersionCreated); err != nil {
-		return a, err
-	}
-	if a.PublishedAt == "" {
-		if a.PublishedAt, err = r.str(fVersionCreated3); err != nil {
-			return a, err
+	for _, f := range [...]field{fVersionCreated, fVersionCreated3} {
+		if a.PublishedAt == "" && r.has(f) {
+			a.PublishedAt = metaText(&a, FieldPublishedAt, r.raw(f))
 		}
 	}
 
 	// Headline: 1.x string, or 2.x headlines / 2.0-draft headline arrays.
-	if r.has(fHeadline) && r.raw(fHeadline)[0] == '[' {
-		parts, err := ninjsParts(r.raw(fHeadline), "headline")
-		if err != nil {
-			return a, err
+	// A headline that cannot be read is a warning: the title is metadata.
+	for _, f := range [...]field{fHeadline, fHeadlines} {
+		if a.Title != "" || !r.has(f) {
+			continue
 		}
-		p, _ := mainPart(parts, false)
-		a.Title = p.value()
-	} else if a.Title, err = r.str(fHeadline); err != nil {
-		return a, err
-	}
-	if a.Title == "" && r.has(fHeadlines) {
-		parts, err := ninjsParts(r.raw(fHeadlines), "headlines")
+		v := r.raw(f)
+		if v[0] != '[' {
+			a.Title = metaText(&a, FieldTitle, v)
+			continue
+		}
+		parts, err := ninjsParts(v, fieldNames[f])
 		if err != nil {
-			return a, err
+			warn(&a, FieldTitle, string(v), err.Detail+"; ignored")
+			continue
 		}
 		p, _ := mainPart(parts, false)
 		a.Title = p.value()
@@ -461,319 +446,9 @@ func (r *jsonRecord) ninjs() (event.Article, *Error) {
 	}
 	for _, f := range [...]field{fBy, fByline} {
 		if a.Authors == nil && r.has(f) {
-			if a.Authors, err = stringList(r.raw(f), fieldNames[f]); err != nil {
-				return a, err
-			}
+			a.Authors = metaAuthors(&a, r.raw(f))
 		}
 	}
 	a.Passthrough = r.passthrough(ninjsFields)
 	return a, nil
-}
-
-// ---- scanner ----
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-func hasBackslash(v []byte) bool { return bytes.IndexByte(v, '\\') >= 0 }
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'f')
-}
-
-// strSpecial marks the bytes scanString must look at: the quote, the
-// backslash and the control characters.
-var strSpecial = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-// scanString validates the string starting at b[i] == '"' and returns the
-// index after its closing quote and whether it holds escapes. The input is
-// already known to be valid UTF-8.
-func scanString(b []byte, i int) (int, bool, *Error) {
-	start := i
-	i++
-	esc := false
-	for i < len(b) {
-		c := b[i]
-		if !strSpecial[c] {
-			i++
-			continue
-		}
-		switch {
-		case c == '"':
-			return i + 1, esc, nil
-		case c == '\\':
-			esc = true
-			if i+1 >= len(b) {
-				return 0, false, syntaxErr(start, "unterminated string")
-			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
-					return 0, false, syntaxErr(i, `invalid \u escape in string`)
-				}
-				i += 6
-			default:
-				return 0, false, syntaxErr(i, "invalid escape in string")
-			}
-		case c < 0x20:
-			return 0, false, syntaxErr(i, "control character in string (must be escaped)")
-		default:
-			i++
-		}
-	}
-	return 0, false, syntaxErr(start, "unterminated string")
-}
-
-// skipNumber validates a JSON number starting at b[i].
-func skipNumber(b []byte, i int) (int, *Error) {
-	start := i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return 0, syntaxErr(start, "invalid value")
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return 0, syntaxErr(i, "invalid number")
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return 0, syntaxErr(i, "invalid number")
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	}
-	return i, nil
-}
-
-// skipValue validates the JSON value starting at b[i] (no leading space)
-// and returns the index after it. depth is the nesting level of the
-// container holding it. It keeps its own stack, so hostile nesting costs
-// MaxDepth bytes, not goroutine stack.
-func skipValue(b []byte, i, depth int) (int, *Error) {
-	var stack [MaxDepth]byte
-	n := 0
-	for {
-		// A value starts at b[i].
-		if i >= len(b) {
-			return 0, syntaxErr(i, "unexpected end of input")
-		}
-		var err *Error
-		switch c := b[i]; c {
-		case '{', '[':
-			if depth+n >= MaxDepth {
-				return 0, fail(event.ReasonInvalidJSON, "JSON nested deeper than %d levels at byte %d", MaxDepth, i)
-			}
-			closer := byte('}')
-			if c == '[' {
-				closer = ']'
-			}
-			i = skipWS(b, i+1)
-			if i < len(b) && b[i] == closer {
-				i++
-				break
-			}
-			stack[n] = c
-			n++
-			if c == '{' {
-				if i, err = skipKey(b, i); err != nil {
-					return 0, err
-				}
-			}
-			continue
-		case '"':
-			if i, _, err = scanString(b, i); err != nil {
-				return 0, err
-			}
-		case 't':
-			if i, err = skipLiteral(b, i, "true"); err != nil {
-				return 0, err
-			}
-		case 'f':
-			if i, err = skipLiteral(b, i, "false"); err != nil {
-				return 0, err
-			}
-		case 'n':
-			if i, err = skipLiteral(b, i, "null"); err != nil {
-				return 0, err
-			}
-		default:
-			if c != '-' && (c < '0' || c > '9') {
-				return 0, syntaxErr(i, "invalid character "+quoteByte(c)+" looking for a value")
-			}
-			if i, err = skipNumber(b, i); err != nil {
-				return 0, err
-			}
-		}
-		// After a complete value: close containers or move to the next
-		// element.
-		for {
-			if n == 0 {
-				return i, nil
-			}
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return 0, syntaxErr(i, "unexpected end of input")
-			}
-			top := b[i]
-			if top == ',' {
-				i = skipWS(b, i+1)
-				if stack[n-1] == '{' {
-					if i, err = skipKey(b, i); err != nil {
-						return 0, err
-					}
-				}
-				break
-			}
-			if (stack[n-1] == '{' && top == '}') || (stack[n-1] == '[' && top == ']') {
-				n--
-				i++
-				continue
-			}
-			return 0, syntaxErr(i, "expected ',' or a closing bracket")
-		}
-	}
-}
-
-// skipKey validates `"key" :` at b[i] and returns the index of the value.
-func skipKey(b []byte, i int) (int, *Error) {
-	if i >= len(b) || b[i] != '"' {
-		return 0, syntaxErr(i, "expected a string key")
-	}
-	i, _, err := scanString(b, i)
-	if err != nil {
-		return 0, err
-	}
-	i = skipWS(b, i)
-	if i >= len(b) || b[i] != ':' {
-		return 0, syntaxErr(i, "expected ':' after object key")
-	}
-	return skipWS(b, i+1), nil
-}
-
-func skipLiteral(b []byte, i int, lit string) (int, *Error) {
-	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
-		return 0, syntaxErr(i, "invalid literal")
-	}
-	return i + len(lit), nil
-}
-
-func quoteByte(c byte) string {
-	if c < 0x20 || c >= 0x7f {
-		return "0x" + string("0123456789abcdef"[c>>4]) + string("0123456789abcdef"[c&15])
-	}
-	return "'" + string(rune(c)) + "'"
-}
-
-// unquote returns the contents of the validated JSON string v (quotes
-// included). Escapes are decoded as encoding/json does, including the
-// U+FFFD replacement for unpaired surrogates.
-func unquote(v []byte, esc bool) string {
-	s := v[1 : len(v)-1]
-	if !esc {
-		return string(s)
-	}
-	// strings.Builder hands its buffer to the string without a copy.
-	var out strings.Builder
-	out.Grow(len(s))
-	for i := 0; i < len(s); {
-		if s[i] != '\\' {
-			// Copy the run up to the next escape in one go.
-			j := bytes.IndexByte(s[i:], '\\')
-			if j < 0 {
-				j = len(s) - i
-			}
-			out.Write(s[i : i+j])
-			i += j
-			continue
-		}
-		switch s[i+1] {
-		case '"', '\\', '/':
-			out.WriteByte(s[i+1])
-		case 'b':
-			out.WriteByte('\b')
-		case 'f':
-			out.WriteByte('\f')
-		case 'n':
-			out.WriteByte('\n')
-		case 'r':
-			out.WriteByte('\r')
-		case 't':
-			out.WriteByte('\t')
-		case 'u':
-			r := getu4(s[i:])
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if r1 := getu4(s[i:]); r1 >= 0 {
-					if dec := utf16.DecodeRune(r, r1); dec != unicode.ReplacementChar {
-						i += 6
-						out.WriteRune(dec)
-						continue
-					}
-				}
-				r = unicode.ReplacementChar
-			}
-			out.WriteRune(r)
-			continue
-		}
-		i += 2
-	}
-	return out.String()
-}
-
-// getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
-	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
-		return -1
-	}
-	var r rune
-	for _, c := range s[2:6] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r*16 + rune(c)
-	}
-	return r
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -16,7 +15,7 @@ import (
 //
 //	newsItem@guid                          -> ID
 //	newsItem@xml:lang, contentMeta/language@tag -> Language (the latter wins)
-//	itemMeta/versionCreated                -> PublishedAt
+//	itemMeta/versionCreated (else firstCreated) -> PublishedAt
 //	itemMeta/provider (@literal, name, @qcode) -> Source
 //	contentMeta/headline (first)           -> Title
 //	contentMeta/creator (name, @literal)   -> Authors (else contentMeta/by)
@@ -35,6 +34,7 @@ type newsmlState struct {
 	inItem    bool
 	items     int
 	provider  string
+	first     string // firstCreated, used when there is no versionCreated
 	by        string
 	inlineXML string
 	hasXML    bool
@@ -48,15 +48,7 @@ type newsmlState struct {
 var errNotUTF8 = errors.New("not UTF-8")
 
 func decodeNewsML(b []byte) (event.Article, *Error) {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	d.Strict = true
-	d.Entity = xml.HTMLEntity
-	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		if strings.EqualFold(label, "utf-8") || strings.EqualFold(label, "utf8") || strings.EqualFold(label, "us-ascii") {
-			return r, nil
-		}
-		return nil, fmt.Errorf("%w: encoding %q", errNotUTF8, label)
-	}
+	d := newXMLDecoder(b)
 
 	var (
 		st   newsmlState
@@ -142,6 +134,7 @@ func decodeNewsML(b []byte) (event.Article, *Error) {
 					txtDepth = len(path)
 				}
 			case is(rel, "newsItem", "itemMeta", "versionCreated"),
+				is(rel, "newsItem", "itemMeta", "firstCreated"),
 				is(rel, "newsItem", "contentMeta", "headline"),
 				is(rel, "newsItem", "contentMeta", "by"),
 				is(rel, "newsItem", "itemMeta", "provider", "name"),
@@ -180,6 +173,8 @@ func decodeNewsML(b []byte) (event.Article, *Error) {
 				case txtDepth != len(path):
 				case is(rel, "newsItem", "itemMeta", "versionCreated"):
 					st.a.PublishedAt = v
+				case is(rel, "newsItem", "itemMeta", "firstCreated"):
+					st.first = v
 				case is(rel, "newsItem", "contentMeta", "headline"):
 					if st.a.Title == "" {
 						st.a.Title = v
@@ -222,6 +217,9 @@ func decodeNewsML(b []byte) (event.Article, *Error) {
 		a.Language = st.metaLang
 	}
 	a.Source = st.provider
+	if a.PublishedAt == "" {
+		a.PublishedAt = st.first
+	}
 	if len(a.Authors) == 0 && st.by != "" {
 		by := st.by
 		if len(by) > 3 && strings.EqualFold(by[:3], "by ") {

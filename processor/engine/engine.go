@@ -1,15 +1,68 @@
-// Package engine assembles the default processor: the real entity, quote and
-// topic stages, each built once and shared by every worker goroutine.
+// Package engine assembles processors by name — the one registry every
+// command builds its processor from. Each engine's stages are built once
+// and shared by every worker goroutine.
+//
+//	default  our entity, quote and topic stages
+//	prose    prose/v2's entity recogniser (its model built once), with our
+//	         quote and topic stages, so the two can be compared on the same
+//	         wire
+//	none     no stages: decode and emit events with empty enrichment (tests,
+//	         pipeline benchmarks)
 package engine
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/newsenrich/newsenrich/processor"
+	"github.com/newsenrich/newsenrich/processor/baseline"
 	entitystage "github.com/newsenrich/newsenrich/processor/entities"
 	quotestage "github.com/newsenrich/newsenrich/processor/quotes"
 	topicstage "github.com/newsenrich/newsenrich/processor/topics"
 )
+
+// Engine names.
+const (
+	Default = "default"
+	Prose   = "prose"
+	None    = "none"
+)
+
+// Names lists the engines Build knows, default first.
+var Names = []string{Default, Prose, None}
+
+// Known reports whether name is an engine Build knows.
+func Known(name string) bool {
+	for _, n := range Names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ProseModel is appended to the model name of events made by the prose
+// engine, so consumers can tell them apart.
+const ProseModel = "prose-v2"
+
+// Build builds the named engine ("" = Default). It loads the stages'
+// models, so call it once per process and share the result.
+func Build(name string, cfg processor.Config) (*processor.Processor, error) {
+	switch name {
+	case "", Default:
+		return New(cfg)
+	case Prose:
+		cfg.Model = strings.TrimSuffix(cfg.Model+"+"+ProseModel, "+")
+		tagger, err := topicstage.New(topicstage.Config{})
+		if err != nil {
+			return nil, fmt.Errorf("topics stage: %w", err)
+		}
+		return processor.New(cfg, baseline.Reused(), quotestage.New(quotestage.Config{}), tagger), nil
+	case None:
+		return processor.New(cfg, nil, nil, nil), nil
+	}
+	return nil, fmt.Errorf("unknown engine %q (known: %s)", name, strings.Join(Names, ", "))
+}
 
 // New builds the default processor. It loads the stages' models, so call it
 // once per process and share the result.
