@@ -99,3 +99,10 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestResolveOtherTypeWins(t *testing.T) {
+	c := []Entry{{Type: Org, QID: "Q1", Prior: 5}, {Type: GPE, Prior: 800000, Country: "GB"}}
+	if e, ok := Resolve(c, Org, nil); ok {
+		t.Fatalf("linked %+v although the name is best known as a place", e)
+	}
+}

@@ -8,13 +8,14 @@ const Margin = 1.0
 
 // Resolve picks the candidate that a name of type typ refers to. inContext
 // reports whether a country (ISO alpha-2) is one the article is about; it
-// may be nil. ok is false when no candidate of the type has a Wikidata id
-// or when the best one does not lead the next by Margin: a wrong id is
-// worse than none.
+// may be nil. ok is false when no candidate of the type has a Wikidata id,
+// when the best one does not lead the next by Margin, or when a candidate
+// of another type scores as high: a wrong id is worse than none.
 func Resolve(cands []Entry, typ string, inContext func(country string) bool) (best Entry, ok bool) {
-	bestScore, second := math.Inf(-1), math.Inf(-1)
+	bestScore, second, other := math.Inf(-1), math.Inf(-1), math.Inf(-1)
 	for _, c := range cands {
 		if c.Type != typ {
+			other = math.Max(other, Score(c, inContext))
 			continue
 		}
 		s := Score(c, inContext)
@@ -32,7 +33,9 @@ func Resolve(cands []Entry, typ string, inContext func(country string) bool) (be
 			second = s
 		}
 	}
-	if best.QID == "" || bestScore-second < Margin {
+	// a name whose best-known sense is of another type (Liverpool the
+	// city, not the Mexican retailer) is not linked as this type either
+	if best.QID == "" || bestScore-second < Margin || other >= bestScore {
 		return Entry{}, false
 	}
 	return best, true

@@ -1,0 +1,75 @@
+package entities
+
+import (
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/kb"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// link gives entities a Wikidata id and a canonical name from the
+// knowledge base where the name, the type and the article agree: the
+// entity's longest name must be a knowledge-base name of the same type
+// whose best candidate leads the others by kb.Margin (a tenfold prior, or
+// the country the article is about). A person needs a full name: a
+// surname alone is never linked. Places are resolved first, and the
+// countries of those that link unambiguously are the article's context
+// for the rest (Florida with the United States, not Uruguay).
+func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest []span) {
+	if r.kb == nil {
+		return
+	}
+	var countries [8]string
+	nc := 0
+	inContext := func(c string) bool {
+		for _, x := range countries[:nc] {
+			if x == c {
+				return true
+			}
+		}
+		return false
+	}
+	resolve := func(i int, ctx func(string) bool) (kb.Entry, bool) {
+		e, s := &out[i], longest[i]
+		if e.Type == event.TypePerson && s.end-s.start < 2 {
+			return kb.Entry{}, false
+		}
+		switch e.Type {
+		case event.TypePerson, event.TypeOrg, event.TypeGPE, event.TypeLoc, event.TypeFac:
+		default:
+			return kb.Entry{}, false
+		}
+		return kb.Resolve(r.kb.Lookup(st.key(doc, s.start, s.end)), e.Type, ctx)
+	}
+	for i := range out {
+		if out[i].Type != event.TypeGPE {
+			continue
+		}
+		if c, ok := resolve(i, nil); ok && c.Country != "" && !inContext(c.Country) && nc < len(countries) {
+			countries[nc] = c.Country
+			nc++
+		}
+	}
+	for i := range out {
+		e := &out[i]
+		c, ok := resolve(i, inContext)
+		switch {
+		case ok && (e.Wikidata == "" || e.Wikidata == c.QID):
+			e.Wikidata = c.QID
+			e.Text = c.Canonical
+		case e.Wikidata != "":
+			// an id from the gazetteers (countries, international
+			// organisations): its canonical name where the KB has one
+			if n := r.kb.Canonical(e.Wikidata); n != "" {
+				e.Text = n
+			}
+		}
+	}
+}
+
+// canonical is the knowledge base's name for a Wikidata id ("" if none).
+func (r *Recognizer) canonical(qid string) string {
+	if r.kb == nil || qid == "" {
+		return ""
+	}
+	return r.kb.Canonical(qid)
+}

@@ -1,0 +1,267 @@
+package entities
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
+	"github.com/newsenrich/newsenrich/processor/kb"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// The model knows CoNLL's four classes; the guidelines have seven types.
+// types refines each span with the knowledge base and the name's own
+// words: places split into GPE (countries, regions, towns), LOC (seas,
+// mountains, continents) and FAC (airports, squares, bridges); MISC names
+// become EVENT or NORP where they are one; outlets and agencies the model
+// took for people are organisations; and nationality, religion and party
+// words the model left out are added as NORP.
+
+// facWords end the name of a building, a structure or a road.
+var facWords = wordSet(`Airport Aerodrome Airfield Terminal Station Stadium Arena Ballpark Coliseum Colosseum
+	Bridge Tunnel Dam Square Street Road Avenue Boulevard Highway Motorway Freeway Expressway Lane Drive
+	Hall Tower Towers Building Palace Castle Cathedral Mosque Church Chapel Temple Synagogue Abbey Basilica
+	Prison Jail Penitentiary Monument Memorial Gardens Pier Port Harbour Harbor Racecourse Speedway Circuit
+	Mall Market Theatre Theater Hotel Field`)
+
+// facStrong end only facilities, even when the model called the name an
+// organisation ("Stavanger Airport").
+var facStrong = wordSet(`Airport Stadium Arena Bridge Square Street Avenue Boulevard Tunnel Cathedral Mosque`)
+
+// locWords end the name of a natural place.
+var locWords = wordSet(`River Lake Sea Ocean Bay Gulf Strait Channel Sound Mountains Mountain Mount Hills Hill
+	Valley Desert Island Islands Isle Peninsula Coast Forest Cape Plain Plains Basin Reef Glacier Volcano
+	Canyon Falls Delta Archipelago Lagoon Creek`)
+
+// directions start the name of a part of a place.
+var directions = wordSet(`North South East West Northern Southern Eastern Western Central Northeast Northwest
+	Southeast Southwest Upper Lower Greater Inner Outer`)
+
+// orgWords end the name of an organisation that the model took for a
+// place ("Kennedy Space Center", "Mayo Clinic").
+var orgWords = wordSet(`Center Centre Hospital Clinic Museum Club Observatory Library Zoo School College
+	University Institute Court Council Committee Agency Service Office Ministry Department Company`)
+
+// celestial bodies are places (LOC) in the guidelines' sense.
+var celestial = wordSet(`Earth Moon Sun Mars Venus Mercury Jupiter Saturn Uranus Neptune Pluto`)
+
+// gpeWords end the name of an administrative area ("Palm Beach County",
+// "Hubei Province"); gpeFirst start one ("County Galway").
+var (
+	gpeWords = wordSet(`County Province Prefecture Oblast Krai Governorate Municipality District Borough Parish
+		Township City Town Village State Republic Emirate Canton Region Territory Shire`)
+	gpeFirst = wordSet(`County Province State Republic City Kingdom`)
+)
+
+// eventWords end the name of an event ("Vietnam War", "2019 Rugby World
+// Cup", "Republican National Convention"); stormWords start one
+// ("Hurricane Dorian").
+var (
+	eventWords = wordSet(`War Wars Olympics Olympiad Games Cup Championship Championships Election Elections
+		Summit Festival Fest Convention Conference Expo Exposition Fair Faire Marathon Tournament Grand Prix
+		Revolution Uprising Massacre Bombing Bombings Attack Attacks Earthquake Tsunami Eruption Pandemic
+		Crisis Riots Protests Awards Contest Derby Open Prix Jubilee`)
+	stormWords = wordSet(`Hurricane Typhoon Cyclone Storm`)
+	// orgEventWords end an event even when the model called it an
+	// organisation ("Democratic National Convention").
+	orgEventWords = wordSet(`Convention Championship Championships Olympiad Olympics Games Cup Summit Festival`)
+)
+
+// types applies the seven-type refinements to st.spans.
+func (r *Recognizer) types(doc *text.Doc, st *state) {
+	if r.kb == nil {
+		return
+	}
+	toks := st.toks
+	st.storms(doc)
+	// a lone name that is a person's surname here ("Bloomberg" after
+	// "Michael Bloomberg") stays the person
+	if st.surnames == nil {
+		st.surnames = make(map[uint64]bool)
+	}
+	clear(st.surnames)
+	for _, s := range st.spans {
+		if s.class == clsPer && s.end-s.start > 1 {
+			st.surnames[toks[s.end-1].Lower] = true
+		}
+	}
+	for i := range st.spans {
+		s := &st.spans[i]
+		if s.typ != "" {
+			continue
+		}
+		last := doc.TokenText(s.end - 1)
+		cands := r.kb.Lookup(st.key(doc, s.start, s.end))
+		has := func(typ string) bool { return hasType(cands, typ) }
+		own := ownList(cands)
+		bits, _ := r.gaz.Lookup(toks[s.start:s.end])
+		switch {
+		case own == kb.Org && s.class != clsLoc && !(s.class == clsPer && st.surnames[toks[s.start].Lower]):
+			// outlets, agencies, parties the model took for people or works
+			s.class, s.typ = clsOrg, event.TypeOrg
+		case own == kb.Event, s.end-s.start > 1 && eventWords[last] && !has(kb.Org) &&
+			(s.class == clsMisc || s.class == clsOrg && orgEventWords[last]):
+			s.typ = event.TypeEvent
+		case own == kb.NORP && s.end-s.start == 1:
+			s.typ = event.TypeNORP
+		case own == kb.Loc && s.class != clsOrg && s.class != clsPer:
+			s.typ = event.TypeLoc
+		case s.class == clsLoc || s.class == clsOrg && has(kb.Fac) && !has(kb.Org):
+			s.typ = r.placeType(doc, st, s, cands, bits)
+		case s.class == clsOrg && s.end-s.start > 1 && facStrong[last] && !has(kb.Org):
+			s.typ = event.TypeFac
+		case s.class == clsMisc && has(kb.Fac):
+			s.typ = event.TypeFac
+		case s.class == clsMisc && s.end-s.start == 1 && tagger.Has(bits, tagger.GDemonym):
+			s.typ = event.TypeNORP
+		}
+	}
+	st.addGroupWords(r, doc)
+}
+
+// placeType types a place: a building or road, a natural place, or a
+// political one.
+func (r *Recognizer) placeType(doc *text.Doc, st *state, s *span, cands []kb.Entry, bits uint32) string {
+	first, last := doc.TokenText(s.start), doc.TokenText(s.end-1)
+	multi := s.end-s.start > 1
+	switch {
+	case hasType(cands, kb.Fac) && !hasType(cands, kb.GPE):
+		return event.TypeFac
+	case multi && facWords[last]:
+		return event.TypeFac
+	case tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
+		return event.TypeNORP
+	case hasType(cands, kb.GPE), bits&placeBits != 0:
+		return event.TypeGPE
+	case multi && directions[first]:
+		// a part of a place: "Northern Syria", "South London"
+		return event.TypeLoc
+	case multi && orgWords[last]:
+		return event.TypeOrg
+	case multi && (last == "Park" || last == "Reserve" || last == "Estuary"):
+		return event.TypeLoc
+	case multi && (locWords[last] || first == "Mount" || first == "Lake"), celestial[first] && !multi:
+		return event.TypeLoc
+	case multi && (gpeWords[last] || gpeFirst[first]):
+		return event.TypeGPE
+	case multi && tagger.Has(st.toks[s.end-1].Gaz, tagger.GOrgKey):
+		return event.TypeOrg
+	}
+	return event.TypeGPE
+}
+
+func hasType(cands []kb.Entry, typ string) bool {
+	for _, c := range cands {
+		if c.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// ownList returns the type the project's own lists give a name ("" when
+// they do not list it).
+func ownList(cands []kb.Entry) string {
+	for _, c := range cands {
+		if c.Source == "compiled.tsv" {
+			return c.Type
+		}
+	}
+	return ""
+}
+
+// key returns the knowledge-base key of tokens [a, b) in st's scratch.
+func (st *state) key(doc *text.Doc, a, b int) []byte {
+	st.kbKey = st.kbKey[:0]
+	for k := a; k < b; k++ {
+		st.kbKey = kb.AppendKeyToken(st.kbKey, doc.TokenText(k))
+	}
+	return st.kbKey
+}
+
+// storms makes "Hurricane Dorian" and "Typhoon Haiyan" one event, whatever
+// the model made of the two words.
+func (st *state) storms(doc *text.Doc) {
+	toks := st.toks
+	changed := false
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].Cls != tagger.ClsCap || !stormWords[doc.TokenText(i)] || toks[i+1].Cls != tagger.ClsCap || toks[i+1].SentStart ||
+			// "National Hurricane Center", "Hurricane Hunters"
+			(i > 0 && !toks[i].SentStart && nameLike(&toks[i-1])) || tagger.Has(toks[i+1].Gaz, tagger.GOrgKey) ||
+			strings.HasSuffix(doc.TokenText(i+1), "s") {
+			continue
+		}
+		st.replace(i, i+2, span{start: i, end: i + 2, class: clsMisc, typ: event.TypeEvent})
+		changed = true
+	}
+	if changed {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+// replace drops the spans that overlap [a, b) and adds s.
+func (st *state) replace(a, b int, s span) {
+	out := st.spans[:0]
+	for _, x := range st.spans {
+		if x.end <= a || x.start >= b {
+			out = append(out, x)
+		}
+	}
+	st.spans = append(out, s)
+}
+
+// addGroupWords adds the nationality, religion and party words the model
+// left out ("Democrats", "Catholic", "Saudi") as NORP mentions.
+func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
+	toks := st.toks
+	if cap(st.covered) < len(toks) {
+		st.covered = make([]bool, len(toks))
+	}
+	covered := st.covered[:len(toks)]
+	clear(covered)
+	for _, s := range st.spans {
+		for k := s.start; k < s.end; k++ {
+			covered[k] = true
+		}
+	}
+	added := false
+	for i := range toks {
+		if covered[i] || toks[i].Cls != tagger.ClsCap {
+			continue
+		}
+		// a word joined to the next capitalised one is part of a name the
+		// model did not take ("American Airlines")
+		if i+1 < len(toks) && (toks[i+1].Cls == tagger.ClsCap || toks[i+1].Cls == tagger.ClsAllCap) && !covered[i+1] {
+			continue
+		}
+		g := toks[i].Gaz
+		isGroup := g&(1<<(2*tagger.GDemonym)) != 0 && g&(1<<(2*tagger.GCountry)) == 0 && g&(1<<(2*tagger.GDemonym+1)) == 0
+		if !isGroup {
+			if cands := r.kb.Lookup(st.key(doc, i, i+1)); ownList(cands) == kb.NORP {
+				isGroup = true
+			}
+		}
+		if !isGroup || isLanguageUse(doc, i) {
+			continue
+		}
+		st.spans = append(st.spans, span{start: i, end: i + 1, class: clsMisc, typ: event.TypeNORP})
+		added = true
+	}
+	if added {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+// isLanguageUse reports whether a nationality word names a language ("in
+// English", "speaks French"), which is not a NORP.
+func isLanguageUse(doc *text.Doc, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch strings.ToLower(doc.TokenText(i - 1)) {
+	case "in", "speak", "speaks", "spoke", "speaking", "into", "learn", "learning", "fluent":
+		return true
+	}
+	return false
+}
