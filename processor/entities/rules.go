@@ -86,9 +86,10 @@ func separator(doc *text.Doc, i int) bool {
 		return false
 	}
 	switch doc.Text[t.Start:t.End] {
-	case ",", ":", ";", "--", "—", "–":
+	case ",", ":", ";", "--":
 		return true
-	case "-":
+	case "-", "—", "–":
+		// "X–Y Bank", "Apollo–Soyuz": a dash between words is inside a name
 		return t.Flags&text.SpaceBefore != 0
 	}
 	return false

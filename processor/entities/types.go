@@ -23,7 +23,7 @@ var facWords = wordSet(`Airport Aerodrome Airfield Terminal Station Stadium Aren
 	Bridge Tunnel Dam Square Street Road Avenue Boulevard Highway Motorway Freeway Expressway Lane Drive
 	Hall Tower Towers Building Palace Castle Cathedral Mosque Church Chapel Temple Synagogue Abbey Basilica
 	Prison Jail Penitentiary Monument Memorial Gardens Pier Port Harbour Harbor Racecourse Speedway Circuit
-	Mall Market Theatre Theater Hotel Field`)
+	Mall Market Theatre Theater Hotel Field Mine Cemetery Lodge Yard`)
 
 // facStrong end only facilities, even when the model called the name an
 // organisation ("Stavanger Airport").
@@ -41,10 +41,12 @@ var directions = wordSet(`North South East West Northern Southern Eastern Wester
 // orgWords end the name of an organisation that the model took for a
 // place ("Kennedy Space Center", "Mayo Clinic").
 var orgWords = wordSet(`Center Centre Hospital Clinic Museum Club Observatory Library Zoo School College
-	University Institute Court Council Committee Agency Service Office Ministry Department Company`)
+	University Institute Court Council Committee Agency Service Office Ministry Department Company
+	Railway Railways Airlines Airways Patrol Police Force Corps Society`)
 
-// celestial bodies are places (LOC) in the guidelines' sense.
-var celestial = wordSet(`Earth Moon Sun Mars Venus Mercury Jupiter Saturn Uranus Neptune Pluto`)
+// celestial bodies are not annotated (the modern set's convention), nor
+// are time zones.
+var notNames = wordSet(`Earth Moon Sun Mars Venus Mercury Jupiter Saturn Uranus Neptune Pluto UTC GMT`)
 
 // gpeWords end the name of an administrative area ("Palm Beach County",
 // "Hubei Province"); gpeFirst start one ("County Galway").
@@ -74,7 +76,9 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		return
 	}
 	toks := st.toks
+	sports := teamPage(doc) || r.tableRows(doc, st) >= 2
 	st.storms(doc)
+	st.elections(doc)
 	// a lone name that is a person's surname here ("Bloomberg" after
 	// "Michael Bloomberg") stays the person
 	if st.surnames == nil {
@@ -96,7 +100,19 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		has := func(typ string) bool { return hasType(cands, typ) }
 		own := ownList(cands)
 		bits, _ := r.gaz.Lookup(toks[s.start:s.end])
+		if s.end-s.start == 1 && (notNames[last] && s.class != clsPer ||
+			s.class == clsPer && tagger.Has(bits, tagger.GTitle) && !tagger.Has(bits, tagger.GSur)) {
+			// "Earth", "UTC"; "Pope" alone is a title, not a name
+			s.typ = drop
+			continue
+		}
 		switch {
+		case s.class != clsLoc && s.end-s.start == 1 && tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
+			s.typ = event.TypeNORP
+		case s.class == clsOrg && !sports && statePlace(cands):
+			// a country or a state standing for its government ("Nevada
+			// sued"): the guidelines keep it a GPE
+			s.class, s.typ = clsLoc, event.TypeGPE
 		case own == kb.Org && s.class != clsLoc && !(s.class == clsPer && st.surnames[toks[s.start].Lower]):
 			// outlets, agencies, parties the model took for people or works
 			s.class, s.typ = clsOrg, event.TypeOrg
@@ -117,7 +133,29 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 			s.typ = event.TypeNORP
 		}
 	}
+	out := st.spans[:0]
+	for _, s := range st.spans {
+		if s.typ != drop {
+			out = append(out, s)
+		}
+	}
+	st.spans = out
 	st.addGroupWords(r, doc)
+}
+
+// drop marks a span that types removes.
+const drop = "-"
+
+// statePlace reports whether a name is best known as a country or a
+// first-level region.
+func statePlace(cands []kb.Entry) bool {
+	best, bs := kb.Entry{}, -1.0
+	for _, c := range cands {
+		if s := kb.Score(c, nil); s > bs {
+			best, bs = c, s
+		}
+	}
+	return best.Type == kb.GPE && (best.Kind == kb.KindCountry || best.Kind == kb.KindRegion)
 }
 
 // placeType types a place: a building or road, a natural place, or a
@@ -132,21 +170,22 @@ func (r *Recognizer) placeType(doc *text.Doc, st *state, s *span, cands []kb.Ent
 		return event.TypeFac
 	case tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
 		return event.TypeNORP
+	case hasType(cands, kb.Org) && !hasType(cands, kb.GPE):
+		// a team or a company named after its place ("Utah Jazz")
+		return event.TypeOrg
 	case hasType(cands, kb.GPE), bits&placeBits != 0:
 		return event.TypeGPE
+	case multi && (orgWords[last] || tagger.Has(st.toks[s.end-1].Gaz, tagger.GOrgKey)):
+		return event.TypeOrg
 	case multi && directions[first]:
 		// a part of a place: "Northern Syria", "South London"
 		return event.TypeLoc
-	case multi && orgWords[last]:
-		return event.TypeOrg
 	case multi && (last == "Park" || last == "Reserve" || last == "Estuary"):
 		return event.TypeLoc
-	case multi && (locWords[last] || first == "Mount" || first == "Lake"), celestial[first] && !multi:
+	case multi && (locWords[last] || first == "Mount" || first == "Lake"):
 		return event.TypeLoc
 	case multi && (gpeWords[last] || gpeFirst[first]):
 		return event.TypeGPE
-	case multi && tagger.Has(st.toks[s.end-1].Gaz, tagger.GOrgKey):
-		return event.TypeOrg
 	}
 	return event.TypeGPE
 }
@@ -194,6 +233,48 @@ func (st *state) storms(doc *text.Doc) {
 		}
 		st.replace(i, i+2, span{start: i, end: i + 2, class: clsMisc, typ: event.TypeEvent})
 		changed = true
+	}
+	if changed {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+// electionKinds are the lower-case words between a named election's
+// places and its noun ("2020 United States presidential election").
+var electionKinds = wordSet(`presidential general federal parliamentary legislative local municipal midterm
+	gubernatorial state national regional primary leadership mayoral senate congressional snap`)
+
+// elections makes "2020 United States presidential election" one event:
+// a year, capitalised words and kind words, then "election" or
+// "referendum".
+func (st *state) elections(doc *text.Doc) {
+	toks := st.toks
+	changed := false
+	for i := 0; i+2 < len(toks); i++ {
+		y := doc.TokenText(i)
+		if len(y) != 4 || (y[:2] != "19" && y[:2] != "20") || toks[i].Cls != tagger.ClsNumber {
+			continue
+		}
+		caps := 0
+		j := i + 1
+		for ; j < len(toks) && j < i+8; j++ {
+			w := doc.TokenText(j)
+			if nameLike(&toks[j]) {
+				caps++
+				continue
+			}
+			if !electionKinds[w] {
+				break
+			}
+		}
+		if j < len(toks) && caps > 0 && j > i+1 {
+			switch doc.TokenText(j) {
+			case "election", "elections", "referendum":
+				st.replace(i, j+1, span{start: i, end: j + 1, class: clsMisc, typ: event.TypeEvent})
+				changed = true
+				i = j
+			}
+		}
 	}
 	if changed {
 		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
