@@ -180,6 +180,8 @@ type state struct {
 	hist     map[uint64][4]uint8
 	kbKey    []byte
 	surnames map[uint64]bool
+	// stormNames are the names of storms ("Dorian") in the article
+	stormNames map[uint64]bool
 }
 
 // span is a mention as a token range with a CoNLL class (0 PER, 1 ORG, 2 LOC, 3 MISC).

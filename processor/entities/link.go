@@ -30,8 +30,14 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 	}
 	resolve := func(i int, ctx func(string) bool) (kb.Entry, bool) {
 		e, s := &out[i], longest[i]
-		if e.Type == event.TypePerson && s.end-s.start < 2 {
-			return kb.Entry{}, false
+		if s.end-s.start == 1 {
+			// one word: a surname, an acronym ("CIA" is also an
+			// insurance adjuster's short name), a brand that is also
+			// a word ("Progressive") or a direction ("the West") is
+			// too weak a witness
+			if e.Type == event.TypePerson || e.Type == event.TypeOrg || directions[doc.TokenText(s.start)] {
+				return kb.Entry{}, false
+			}
 		}
 		switch e.Type {
 		case event.TypePerson, event.TypeOrg, event.TypeGPE, event.TypeLoc, event.TypeFac:
@@ -56,6 +62,11 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 		case ok && (e.Wikidata == "" || e.Wikidata == c.QID):
 			e.Wikidata = c.QID
 			e.Text = c.Canonical
+		case e.Wikidata != "" && e.Type == event.TypeOrg && oneWord(longest[i]) &&
+			ownList(r.kb.Lookup(st.key(doc, longest[i].start, longest[i].end))) != kb.Org:
+			// an international organisation's acronym alone ("CPD") links
+			// only when it is one everybody knows (NATO, WHO)
+			e.Wikidata = ""
 		case e.Wikidata != "":
 			// an id from the gazetteers (countries, international
 			// organisations): its canonical name where the KB has one
@@ -73,3 +84,5 @@ func (r *Recognizer) canonical(qid string) string {
 	}
 	return r.kb.Canonical(qid)
 }
+
+func oneWord(s span) bool { return s.end-s.start == 1 }

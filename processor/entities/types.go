@@ -107,6 +107,9 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 			continue
 		}
 		switch {
+		case s.end-s.start == 1 && st.stormNames[toks[s.start].Lower]:
+			// "Haiyan" after "Typhoon Haiyan"
+			s.typ = event.TypeEvent
 		case s.class != clsLoc && s.end-s.start == 1 && tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
 			s.typ = event.TypeNORP
 		case s.class == clsOrg && !sports && statePlace(cands):
@@ -224,6 +227,10 @@ func (st *state) key(doc *text.Doc, a, b int) []byte {
 func (st *state) storms(doc *text.Doc) {
 	toks := st.toks
 	changed := false
+	if st.stormNames == nil {
+		st.stormNames = make(map[uint64]bool)
+	}
+	clear(st.stormNames)
 	for i := 0; i+1 < len(toks); i++ {
 		if toks[i].Cls != tagger.ClsCap || !stormWords[doc.TokenText(i)] || toks[i+1].Cls != tagger.ClsCap || toks[i+1].SentStart ||
 			// "National Hurricane Center", "Hurricane Hunters"
@@ -232,6 +239,7 @@ func (st *state) storms(doc *text.Doc) {
 			continue
 		}
 		st.replace(i, i+2, span{start: i, end: i + 2, class: clsMisc, typ: event.TypeEvent})
+		st.stormNames[toks[i+1].Lower] = true
 		changed = true
 	}
 	if changed {
