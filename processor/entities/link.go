@@ -44,7 +44,15 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 		default:
 			return kb.Entry{}, false
 		}
-		return kb.Resolve(r.kb.Lookup(st.key(doc, s.start, s.end)), e.Type, ctx)
+		c, ok := kb.Resolve(r.kb.Lookup(st.key(doc, s.start, s.end)), e.Type, ctx)
+		if ok && c.Country != "" && c.Kind != kb.KindCountry && c.Kind != kb.KindCapital && c.Kind != kb.KindRegion &&
+			(c.Type == kb.Org || c.Prior < smallPlace) && (ctx == nil || !ctx(c.Country)) {
+			// a small town ("Polgár", "Rue"), a district or a one-country brand
+			// ("Boston Tea Party", a British café) links only in an
+			// article about its country
+			return kb.Entry{}, false
+		}
+		return c, ok
 	}
 	for i := range out {
 		if out[i].Type != event.TypeGPE {
@@ -84,5 +92,9 @@ func (r *Recognizer) canonical(qid string) string {
 	}
 	return r.kb.Canonical(qid)
 }
+
+// smallPlace is the population under which a place needs its country in
+// the article to be linked.
+const smallPlace = 100000
 
 func oneWord(s span) bool { return s.end-s.start == 1 }

@@ -34,11 +34,12 @@ const (
 
 // Kind refines a type where linking needs it.
 const (
-	KindCountry = "country"
-	KindCapital = "capital"
-	KindCity    = "city"
-	KindRegion  = "region"
-	KindOutlet  = "outlet"
+	KindCountry  = "country"
+	KindCapital  = "capital"
+	KindCity     = "city"
+	KindRegion   = "region"   // a first-level region: state, province, department
+	KindDistrict = "district" // a smaller administrative area
+	KindOutlet   = "outlet"
 )
 
 // Entry is one candidate for a name.

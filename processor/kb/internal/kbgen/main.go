@@ -309,8 +309,13 @@ func run(kbDir, gazDir, out string) error {
 	if err := tsv(kf("csc-states.tsv"), func(r map[string]string) {
 		p, _ := strconv.ParseFloat(r["population"], 64)
 		popCount[r["population"]]++
-		kind := "region"
+		kind := "district"
 		switch t := r["subdivision_type"]; t {
+		case "province", "region", "state", "department", "governorate", "prefecture", "administrative region",
+			"republic", "autonomous region", "autonomous community", "voivodship", "country", "constituent country",
+			"territory", "federal district", "oblast", "krai", "autonomous republic", "emirate", "canton",
+			"metropolitan department", "county":
+			kind = "region"
 		case "city", "autonomous city", "federal city", "capital city", "capital district", "municipality",
 			"metropolitan collectivity with special status", "special city", "metropolitan city":
 			kind = "city"
