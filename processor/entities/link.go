@@ -18,12 +18,21 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 	if r.kb == nil {
 		return
 	}
-	var countries [8]string
-	nc := 0
+	// the countries of the places that link on their own, counted per
+	// entity: an entity is not its own context (Georgia the country must
+	// not outvote Georgia the state by having named itself)
+	var countries [16]string
+	var counts [16]int
+	nc, self := 0, ""
+	own := make([]string, len(out))
 	inContext := func(c string) bool {
-		for _, x := range countries[:nc] {
+		for k, x := range countries[:nc] {
 			if x == c {
-				return true
+				n := counts[k]
+				if self == c {
+					n--
+				}
+				return n > 0
 			}
 		}
 		return false
@@ -58,26 +67,45 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 		if out[i].Type != event.TypeGPE {
 			continue
 		}
-		if c, ok := resolve(i, nil); ok && c.Country != "" && !inContext(c.Country) && nc < len(countries) {
+		c, ok := resolve(i, nil)
+		if !ok || c.Country == "" {
+			continue
+		}
+		own[i] = c.Country
+		k := 0
+		for k < nc && countries[k] != c.Country {
+			k++
+		}
+		if k == nc {
+			if nc == len(countries) {
+				continue
+			}
 			countries[nc] = c.Country
 			nc++
 		}
+		counts[k]++
 	}
 	for i := range out {
 		e := &out[i]
+		self = own[i]
 		c, ok := resolve(i, inContext)
 		switch {
-		case ok && (e.Wikidata == "" || e.Wikidata == c.QID):
+		case ok:
+			// the knowledge base weighs the article's context, which the
+			// gazetteer's id (the country-codes one) cannot
 			e.Wikidata = c.QID
 			e.Text = c.Canonical
+		case e.Wikidata != "" && e.Type == event.TypeGPE:
+			// a place the knowledge base finds ambiguous here
+			e.Wikidata = ""
 		case e.Wikidata != "" && e.Type == event.TypeOrg && oneWord(longest[i]) &&
 			ownList(r.kb.Lookup(st.key(doc, longest[i].start, longest[i].end))) != kb.Org:
 			// an international organisation's acronym alone ("CPD") links
 			// only when it is one everybody knows (NATO, WHO)
 			e.Wikidata = ""
 		case e.Wikidata != "":
-			// an id from the gazetteers (countries, international
-			// organisations): its canonical name where the KB has one
+			// an id from the gazetteers (international organisations):
+			// its canonical name where the KB has one
 			if n := r.kb.Canonical(e.Wikidata); n != "" {
 				e.Text = n
 			}

@@ -189,7 +189,7 @@ func (k *KB) add(key string, e Entry) {
 		}
 		same := c.QID != "" && c.QID == e.QID
 		if !same && c.Type == GPE && c.Country == e.Country && e.Country != "" && (c.QID == "") != (e.QID == "") &&
-			cityLike(c.Kind) && cityLike(e.Kind) && similar(c.Prior, e.Prior) {
+			(cityLike(c.Kind) && cityLike(e.Kind) || cityState(c.Kind, e.Kind)) && similar(c.Prior, e.Prior) {
 			same = true
 		}
 		if !same {
@@ -200,7 +200,7 @@ func (k *KB) add(key string, e Entry) {
 			c.Canonical = e.Canonical
 		}
 		c.Prior = math.Max(c.Prior, e.Prior)
-		if c.Kind != KindCapital && e.Kind != "" {
+		if c.Kind != KindCapital && c.Kind != KindCountry && e.Kind != "" {
 			c.Kind = e.Kind
 		}
 		return
@@ -216,6 +216,12 @@ func similar(a, b float64) bool {
 		return true
 	}
 	return a < 3*b && b < 3*a
+}
+
+// cityState reports whether a country and a city of the same name and
+// country code are one place (Hong Kong, Singapore, Monaco).
+func cityState(a, b string) bool {
+	return a == KindCountry && cityLike(b) || b == KindCountry && cityLike(a)
 }
 
 func cityLike(kind string) bool { return kind == KindCity || kind == KindCapital }

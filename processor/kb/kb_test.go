@@ -106,3 +106,20 @@ func TestResolveOtherTypeWins(t *testing.T) {
 		t.Fatalf("linked %+v although the name is best known as a place", e)
 	}
 }
+
+func TestCityStatesAndCapitals(t *testing.T) {
+	k := mustLoad(t)
+	us := func(c string) bool { return c == "US" }
+	for _, tc := range []struct {
+		name, qid string
+		ctx       func(string) bool
+	}{
+		{"Hong Kong", "Q8646", nil},
+		{"Moscow", "Q649", us}, // Idaho's Moscow does not win on a US page
+	} {
+		e, ok := Resolve(k.Lookup(AppendKey(nil, tc.name)), GPE, tc.ctx)
+		if !ok || e.QID != tc.qid {
+			t.Errorf("%s: %+v %v, want %s", tc.name, e, ok, tc.qid)
+		}
+	}
+}

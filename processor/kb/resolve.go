@@ -43,8 +43,8 @@ func Resolve(cands []Entry, typ string, inContext func(country string) bool) (be
 
 // Score is a candidate's weight: the decimal log of its prior (at least 6
 // for a first-level region), plus one for
-// a country or a capital (news names them far more often than their
-// namesakes), plus three when its country is the article's.
+// a country and two for a capital (news names them far more often than
+// their namesakes), plus three when its country is the article's.
 func Score(c Entry, inContext func(string) bool) float64 {
 	s := math.Log10(c.Prior + 1)
 	if c.Kind == KindRegion {
@@ -56,8 +56,12 @@ func Score(c Entry, inContext func(string) bool) float64 {
 		// the project's own lists name the well-known sense
 		s = math.Max(s, 2)
 	}
-	if c.Kind == KindCountry || c.Kind == KindCapital {
+	switch c.Kind {
+	case KindCountry:
 		s++
+	case KindCapital:
+		// a capital is news's Moscow, whatever Idaho's Moscow has
+		s += 2
 	}
 	if inContext != nil && c.Country != "" && inContext(c.Country) {
 		s += 3
