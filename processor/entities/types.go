@@ -101,10 +101,22 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		own := ownList(cands)
 		bits, _ := r.gaz.Lookup(toks[s.start:s.end])
 		if s.end-s.start == 1 && (notNames[last] && s.class != clsPer ||
-			s.class == clsPer && tagger.Has(bits, tagger.GTitle) && !tagger.Has(bits, tagger.GSur)) {
-			// "Earth", "UTC"; "Pope" alone is a title, not a name
+			s.class == clsPer && tagger.Has(bits, tagger.GTitle) && (!tagger.Has(bits, tagger.GSur) || afterThe(doc, s.start)) ||
+			currencyUse(doc, s.end) || (s.class == clsMisc && isLanguageUse(doc, s.start))) {
+			// "Earth", "UTC"; "Pope" alone is a title, not a name; "US" in
+			// "US$50" or "US dollars" names a currency, "Spanish language"
+			// a language
 			s.typ = drop
 			continue
+		}
+		// "The New York Times", "The Associated Press": the article is part
+		// of the outlet's name
+		if s.start > 0 && doc.TokenText(s.start-1) == "The" && s.class != clsPer {
+			if c := r.kb.Lookup(st.key(doc, s.start-1, s.end)); ownList(c) == kb.Org {
+				s.start--
+				s.class, s.typ = clsOrg, event.TypeOrg
+				continue
+			}
 		}
 		switch {
 		case s.end-s.start == 1 && st.stormNames[toks[s.start].Lower]:
@@ -122,8 +134,11 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		case own == kb.Event, s.end-s.start > 1 && eventWords[last] && !has(kb.Org) &&
 			(s.class == clsMisc || s.class == clsOrg && orgEventWords[last]):
 			s.typ = event.TypeEvent
-		case own == kb.NORP && s.end-s.start == 1:
+		case own == kb.NORP:
 			s.typ = event.TypeNORP
+		case own == kb.GPE:
+			// countries that no longer exist ("Soviet Union")
+			s.class, s.typ = clsLoc, event.TypeGPE
 		case own == kb.Loc && s.class != clsOrg && s.class != clsPer:
 			s.typ = event.TypeLoc
 		case s.class == clsLoc || s.class == clsOrg && has(kb.Fac) && !has(kb.Org):
@@ -143,7 +158,43 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		}
 	}
 	st.spans = out
+	st.joinDC(doc)
 	st.addGroupWords(r, doc)
+}
+
+func afterThe(doc *text.Doc, i int) bool {
+	return i > 0 && strings.EqualFold(doc.TokenText(i-1), "the")
+}
+
+// currencyUse reports whether the token at i makes the name before it a
+// currency's ("US$", "US dollars").
+func currencyUse(doc *text.Doc, i int) bool {
+	if i >= len(doc.Tokens) {
+		return false
+	}
+	w := doc.TokenText(i)
+	if w == "$" {
+		return doc.Tokens[i].Flags&text.SpaceBefore == 0
+	}
+	return w == "dollar" || w == "dollars"
+}
+
+// joinDC makes "Washington, D.C." one place, as the guidelines write it.
+func (st *state) joinDC(doc *text.Doc) {
+	out := st.spans[:0]
+	for i := 0; i < len(st.spans); i++ {
+		s := st.spans[i]
+		if s.end-s.start == 1 && doc.TokenText(s.start) == "Washington" && s.end+1 < len(doc.Tokens) &&
+			doc.TokenText(s.end) == "," && (doc.TokenText(s.end+1) == "D.C." || doc.TokenText(s.end+1) == "DC") {
+			s.end += 2
+			s.class, s.typ = clsLoc, event.TypeGPE
+			if i+1 < len(st.spans) && st.spans[i+1].start < s.end {
+				i++
+			}
+		}
+		out = append(out, s)
+	}
+	st.spans = out
 }
 
 // drop marks a span that types removes.
@@ -324,6 +375,14 @@ func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
 		if i+1 < len(toks) && (toks[i+1].Cls == tagger.ClsCap || toks[i+1].Cls == tagger.ClsAllCap) && !covered[i+1] {
 			continue
 		}
+		if typ, n := r.ownName(st, doc, i, covered); n > 0 {
+			st.spans = append(st.spans, span{start: i, end: i + n, class: classOf(typ), typ: typ})
+			for k := i; k < i+n; k++ {
+				covered[k] = true
+			}
+			added = true
+			continue
+		}
 		g := toks[i].Gaz
 		isGroup := g&(1<<(2*tagger.GDemonym)) != 0 && g&(1<<(2*tagger.GCountry)) == 0 && g&(1<<(2*tagger.GDemonym+1)) == 0
 		if !isGroup {
@@ -342,9 +401,53 @@ func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
 	}
 }
 
+// ownName finds the longest name of the project's own lists (an outlet,
+// an agency, an event: "Associated Press", "RTHK", "Space Race") that
+// starts at token i and that the model left out. One-word names must be
+// capitalised words the article never writes in lower case.
+func (r *Recognizer) ownName(st *state, doc *text.Doc, i int, covered []bool) (string, int) {
+	toks := st.toks
+	for n := min(4, len(toks)-i); n >= 1; n-- {
+		if covered[i+n-1] || !nameLike(&toks[i+n-1]) {
+			continue
+		}
+		typ := ownList(r.kb.Lookup(st.key(doc, i, i+n)))
+		switch typ {
+		case kb.Org, kb.Event:
+		default:
+			continue
+		}
+		if n == 1 && (toks[i].DocLow > 0 || len(doc.TokenText(i)) < 3) {
+			return "", 0
+		}
+		if i+n < len(toks) && nameLike(&toks[i+n]) && !covered[i+n] {
+			// part of a longer name
+			return "", 0
+		}
+		return typ, n
+	}
+	return "", 0
+}
+
+// classOf is the model's class of a guideline type.
+func classOf(typ string) int {
+	switch typ {
+	case event.TypePerson:
+		return clsPer
+	case event.TypeOrg:
+		return clsOrg
+	case event.TypeGPE, event.TypeLoc, event.TypeFac:
+		return clsLoc
+	}
+	return clsMisc
+}
+
 // isLanguageUse reports whether a nationality word names a language ("in
 // English", "speaks French"), which is not a NORP.
 func isLanguageUse(doc *text.Doc, i int) bool {
+	if i+1 < len(doc.Tokens) && doc.TokenText(i+1) == "language" {
+		return true
+	}
 	if i == 0 {
 		return false
 	}
