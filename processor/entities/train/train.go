@@ -57,6 +57,9 @@ type Options struct {
 	ModernArticles string
 	ModernGold     []string
 	DevSets        string
+	// ModernRepeat is how many times each in-domain document is used per
+	// epoch (they are few beside the other corpora).
+	ModernRepeat int
 }
 
 // DefaultCorpora weights the shipped corpora: news-like text fully, noisy
@@ -180,8 +183,10 @@ func Run(o Options, log *slog.Logger) error {
 			}
 		}
 		log.Info("corpus", "name", ModernCorpus, "docs", len(d), "tokens", toks, "share", o.Corpora[ModernCorpus],
-			"dev_ids_refused", len(dev))
-		docs = append(docs, d...)
+			"repeat", max(o.ModernRepeat, 1), "dev_ids_refused", len(dev))
+		for range max(o.ModernRepeat, 1) {
+			docs = append(docs, d...)
+		}
 	}
 	if o.Synthetic > 0 && o.Corpora["synthetic"] > 0 {
 		p, err := loadPools(o.Gazetteers, filepath.Join(o.Out, DemonymsFile))
