@@ -406,3 +406,14 @@ func TestSeedLinks(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNew is the stage's start-up: the model, the gazetteers and the
+// knowledge base loaded from the embedded files.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
