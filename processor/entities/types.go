@@ -23,7 +23,12 @@ var facWords = wordSet(`Airport Aerodrome Airfield Terminal Station Stadium Aren
 	Bridge Tunnel Dam Square Street Road Avenue Boulevard Highway Motorway Freeway Expressway Lane Drive
 	Hall Tower Towers Building Palace Castle Cathedral Mosque Church Chapel Temple Synagogue Abbey Basilica
 	Prison Jail Penitentiary Monument Memorial Gardens Pier Port Harbour Harbor Racecourse Speedway Circuit
-	Mall Market Theatre Theater Hotel Field Mine Cemetery Lodge Yard`)
+	Mall Market Theatre Theater Hotel Field Mine Cemetery Lodge Yard Complex Headquarters Ranch Plaza Park
+	Observatory Route Interstate`)
+
+// facFirst start the name of a road or a square in other languages
+// ("Rue du Château du Roi").
+var facFirst = wordSet(`Rue Via Calle Avenida Avenue Boulevard Place Piazza Plaza`)
 
 // facStrong end only facilities, even when the model called the name an
 // organisation ("Stavanger Airport").
@@ -40,13 +45,18 @@ var directions = wordSet(`North South East West Northern Southern Eastern Wester
 
 // orgWords end the name of an organisation that the model took for a
 // place ("Kennedy Space Center", "Mayo Clinic").
-var orgWords = wordSet(`Center Centre Hospital Clinic Museum Club Observatory Library Zoo School College
+var orgWords = wordSet(`Center Centre Hospital Clinic Museum Club Library Zoo School College
 	University Institute Court Council Committee Agency Service Office Ministry Department Company
 	Railway Railways Airlines Airways Patrol Police Force Corps Society`)
 
 // celestial bodies are not annotated (the modern set's convention), nor
 // are time zones.
-var notNames = wordSet(`Earth Moon Sun Mars Venus Mercury Jupiter Saturn Uranus Neptune Pluto UTC GMT`)
+// Nor are the acronyms of common nouns (diseases, job titles, degrees)
+// that the model takes for organisations, nor the names of languages.
+var notNames = wordSet(`Earth Moon Sun Mars Venus Mercury Jupiter Saturn Uranus Neptune Pluto UTC GMT
+	HIV AIDS COVID SARS MERS TB STD STDs LGBT LGBTQ LGBTQ+ FGM PrEP UBI GDP CEO CEOs CFO NGO NGOs DNA RNA
+	OS EOL PhD AI CCTV GPS MRI ICU PPE VPN
+	Arabic Hindi Farsi Urdu Mandarin Cantonese Swahili Tagalog Bengali Punjabi Esperanto`)
 
 // gpeWords end the name of an administrative area ("Palm Beach County",
 // "Hubei Province"); gpeFirst start one ("County Galway").
@@ -64,7 +74,7 @@ var (
 		Summit Festival Fest Convention Conference Expo Exposition Fair Faire Marathon Tournament Grand Prix
 		Revolution Uprising Massacre Bombing Bombings Attack Attacks Earthquake Tsunami Eruption Pandemic
 		Crisis Riots Protests Awards Contest Derby Open Prix Jubilee`)
-	stormWords = wordSet(`Hurricane Typhoon Cyclone Storm`)
+	stormWords = wordSet(`Hurricane Typhoon Cyclone Storm Depression`)
 	// orgEventWords end an event even when the model called it an
 	// organisation ("Democratic National Convention").
 	orgEventWords = wordSet(`Convention Championship Championships Olympiad Olympics Games Cup Summit Festival`)
@@ -117,6 +127,10 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 				s.class, s.typ = clsOrg, event.TypeOrg
 				continue
 			}
+		}
+		if s.end-s.start == 1 && s.class != clsPer && r.groupWord(st, doc, s.start) {
+			s.typ = event.TypeNORP
+			continue
 		}
 		switch {
 		case s.end-s.start == 1 && st.stormNames[toks[s.start].Lower]:
@@ -220,7 +234,7 @@ func (r *Recognizer) placeType(doc *text.Doc, st *state, s *span, cands []kb.Ent
 	switch {
 	case hasType(cands, kb.Fac) && !hasType(cands, kb.GPE):
 		return event.TypeFac
-	case multi && facWords[last]:
+	case multi && (facWords[last] || facFirst[first]):
 		return event.TypeFac
 	case tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
 		return event.TypeNORP
@@ -234,7 +248,7 @@ func (r *Recognizer) placeType(doc *text.Doc, st *state, s *span, cands []kb.Ent
 	case multi && directions[first]:
 		// a part of a place: "Northern Syria", "South London"
 		return event.TypeLoc
-	case multi && (last == "Park" || last == "Reserve" || last == "Estuary"):
+	case multi && (last == "Reserve" || last == "Estuary"):
 		return event.TypeLoc
 	case multi && (locWords[last] || first == "Mount" || first == "Lake"):
 		return event.TypeLoc
@@ -285,11 +299,18 @@ func (st *state) storms(doc *text.Doc) {
 	for i := 0; i+1 < len(toks); i++ {
 		if toks[i].Cls != tagger.ClsCap || !stormWords[doc.TokenText(i)] || toks[i+1].Cls != tagger.ClsCap || toks[i+1].SentStart ||
 			// "National Hurricane Center", "Hurricane Hunters"
-			(i > 0 && !toks[i].SentStart && nameLike(&toks[i-1])) || tagger.Has(toks[i+1].Gaz, tagger.GOrgKey) ||
+			(i > 0 && !toks[i].SentStart && nameLike(&toks[i-1]) && doc.TokenText(i-1) != "Tropical") || tagger.Has(toks[i+1].Gaz, tagger.GOrgKey) ||
 			strings.HasSuffix(doc.TokenText(i+1), "s") {
 			continue
 		}
-		st.replace(i, i+2, span{start: i, end: i + 2, class: clsMisc, typ: event.TypeEvent})
+		a := i
+		if i > 0 && doc.TokenText(i-1) == "Tropical" {
+			// "Tropical Storm Barry", "Tropical Depression Three"
+			a = i - 1
+		} else if doc.TokenText(i) == "Depression" {
+			continue
+		}
+		st.replace(a, i+2, span{start: a, end: i + 2, class: clsMisc, typ: event.TypeEvent})
 		st.stormNames[toks[i+1].Lower] = true
 		changed = true
 	}
@@ -326,9 +347,9 @@ func (st *state) elections(doc *text.Doc) {
 				break
 			}
 		}
-		if j < len(toks) && caps > 0 && j > i+1 {
+		if j < len(toks) && (caps > 0 || j > i+1 || isElection(doc.TokenText(j))) {
 			switch doc.TokenText(j) {
-			case "election", "elections", "referendum":
+			case "election", "elections", "referendum", "primaries", "caucuses":
 				st.replace(i, j+1, span{start: i, end: j + 1, class: clsMisc, typ: event.TypeEvent})
 				changed = true
 				i = j
@@ -339,6 +360,8 @@ func (st *state) elections(doc *text.Doc) {
 		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
 	}
 }
+
+func isElection(w string) bool { return w == "election" || w == "elections" }
 
 // replace drops the spans that overlap [a, b) and adds s.
 func (st *state) replace(a, b int, s span) {
@@ -390,6 +413,9 @@ func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
 				isGroup = true
 			}
 		}
+		if !isGroup {
+			isGroup = r.groupWord(st, doc, i)
+		}
 		if !isGroup || isLanguageUse(doc, i) {
 			continue
 		}
@@ -417,7 +443,9 @@ func (r *Recognizer) ownName(st *state, doc *text.Doc, i int, covered []bool) (s
 		default:
 			continue
 		}
-		if n == 1 && (toks[i].DocLow > 0 || len(doc.TokenText(i)) < 3) {
+		// a capitalised word mid-sentence is a name ("the Parliament
+		// voted"); at a sentence start only if never written in lower case
+		if n == 1 && ((toks[i].DocLow > 0 && (toks[i].SentStart || toks[i].Cls != tagger.ClsCap)) || len(doc.TokenText(i)) < 3) {
 			return "", 0
 		}
 		if i+n < len(toks) && nameLike(&toks[i+n]) && !covered[i+n] {
@@ -427,6 +455,33 @@ func (r *Recognizer) ownName(st *state, doc *text.Doc, i int, covered []bool) (s
 		return typ, n
 	}
 	return "", 0
+}
+
+// groupWord reports whether the word at i names the people of a place or
+// a faith that no list has: "ex-Muslims", or a plural formed on a known
+// place ("Melbournians", "Montanans", "Yekaterinburgers").
+func (r *Recognizer) groupWord(st *state, doc *text.Doc, i int) bool {
+	w := doc.TokenText(i)
+	if rest, ok := strings.CutPrefix(w, "ex-"); ok {
+		c := r.kb.Lookup(kb.AppendKeyToken(st.kbKey[:0], rest))
+		return ownList(c) == kb.NORP || tagger.Has(st.toks[i].Gaz, tagger.GDemonym)
+	}
+	if st.toks[i].Cls != tagger.ClsCap {
+		return false
+	}
+	for _, suf := range [...]string{"ians", "ans", "ers", "ites"} {
+		stem, ok := strings.CutSuffix(w, suf)
+		if !ok || len(stem) < 4 {
+			continue
+		}
+		for _, end := range [...]string{"", "e", "a", "o"} {
+			st.kbKey = kb.AppendKeyToken(st.kbKey[:0], stem+end)
+			if hasType(r.kb.Lookup(st.kbKey), kb.GPE) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // classOf is the model's class of a guideline type.
