@@ -190,8 +190,48 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 	st.spans = out
 	st.joinDC(doc)
 	st.joinCampus(doc)
+	st.numbersInNames(doc)
 	r.splitCountryPrefix(doc, st)
 	st.addGroupWords(r, doc)
+}
+
+// numbersInNames grows events over the year they are named with ("2020
+// US Presidential Election", "Beyond Fest 2019") and roads and addresses
+// over their number ("Interstate 80", "10 Downing Street").
+func (st *state) numbersInNames(doc *text.Doc) {
+	toks := st.toks
+	isYear := func(k int) bool {
+		if k < 0 || k >= len(toks) || toks[k].Cls != tagger.ClsNumber {
+			return false
+		}
+		w := doc.TokenText(k)
+		return len(w) == 4 && (w[:2] == "19" || w[:2] == "20")
+	}
+	free := func(k, i int) bool {
+		return (i == 0 || st.spans[i-1].end <= k) && (i+1 == len(st.spans) || st.spans[i+1].start > k)
+	}
+	for i := range st.spans {
+		s := &st.spans[i]
+		switch s.typ {
+		case event.TypeEvent:
+			if isYear(s.start-1) && free(s.start-1, i) {
+				s.start--
+			}
+			if isYear(s.end) && free(s.end, i) && !toks[s.end].SentStart {
+				s.end++
+			}
+		case event.TypeFac:
+			last := doc.TokenText(s.end - 1)
+			if (last == "Route" || last == "Interstate" || last == "Highway") && s.end < len(toks) &&
+				toks[s.end].Cls == tagger.ClsNumber && free(s.end, i) {
+				s.end++
+			}
+			if s.start > 0 && toks[s.start-1].Cls == tagger.ClsNumber && !toks[s.start].SentStart &&
+				(last == "Street" || last == "Road" || last == "Avenue") && free(s.start-1, i) {
+				s.start--
+			}
+		}
+	}
 }
 
 // notPersons are names the guidelines do not annotate as people.
@@ -482,7 +522,7 @@ func (st *state) elections(doc *text.Doc) {
 		}
 		if j < len(toks) && (caps > 0 || j > i+1 || isElection(doc.TokenText(j))) {
 			switch doc.TokenText(j) {
-			case "election", "elections", "referendum", "primaries", "caucuses":
+			case "election", "elections", "referendum", "primary", "primaries", "caucuses":
 				st.replace(i, j+1, span{start: i, end: j + 1, class: clsMisc, typ: event.TypeEvent})
 				changed = true
 				i = j
