@@ -32,7 +32,7 @@ func trainCommand(ctx context.Context, args []string) error {
 	modernGold := ""
 	fs.StringVar(&o.ModernArticles, "modern-articles", "../shared/data/articles/wikinews-2019-2020.jsonl", "in-domain articles JSONL (empty: none)")
 	fs.StringVar(&modernGold, "modern-gold", "processor/entities/train/wikinews/*.gold.jsonl", "glob of in-domain gold files (annotate_tool format) for those articles")
-	fs.IntVar(&o.ModernRepeat, "modern-repeat", 3, "times each in-domain document is used per epoch")
+	fs.IntVar(&o.ModernRepeat, "modern-repeat", 6, "times each in-domain document is used per epoch")
 	fs.StringVar(&o.DevSets, "dev-sets", "internal/eval/sets", "folder of the development gold files whose ids training refuses")
 	if err := fs.Parse(args); err != nil {
 		return err
