@@ -53,6 +53,11 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 		default:
 			return kb.Entry{}, false
 		}
+		if e.Type == event.TypeOrg && genericOrg[doc.TokenText(s.start)] {
+			// "Ministry of Defence" is every country's: the index knows
+			// only the United Kingdom's
+			return kb.Entry{}, false
+		}
 		c, ok := kb.Resolve(r.kb.Lookup(st.key(doc, s.start, s.end)), e.Type, ctx)
 		if ok && c.Country != "" && c.Kind != kb.KindCountry && c.Kind != kb.KindCapital && c.Kind != kb.KindRegion &&
 			(c.Type == kb.Org || c.Prior < smallPlace) && (ctx == nil || !ctx(c.Country)) {
@@ -120,6 +125,10 @@ func (r *Recognizer) canonical(qid string) string {
 	}
 	return r.kb.Canonical(qid)
 }
+
+// genericOrg start the names many countries give their institutions in
+// English ("Ministry of Defence", "Ministry of Health").
+var genericOrg = wordSet(`Ministry`)
 
 // smallPlace is the population under which a place needs its country in
 // the article to be linked.

@@ -314,10 +314,12 @@ func run(kbDir, gazDir, out string) error {
 		case "province", "region", "state", "department", "governorate", "prefecture", "administrative region",
 			"republic", "autonomous region", "autonomous community", "voivodship", "country", "constituent country",
 			"territory", "federal district", "oblast", "krai", "autonomous republic", "emirate", "canton",
-			"metropolitan department", "county":
+			"metropolitan department", "county", "metropolitan city":
+			// an Italian metropolitan city is the province around the
+			// city (Rome's has an id of its own)
 			kind = "region"
 		case "city", "autonomous city", "federal city", "capital city", "capital district", "municipality",
-			"metropolitan collectivity with special status", "special city", "metropolitan city":
+			"metropolitan collectivity with special status", "special city":
 			kind = "city"
 		case "land":
 			if capitals[r["country_code"]+"\t"+r["name"]] {
