@@ -9,6 +9,7 @@ import (
 	"github.com/newsenrich/newsenrich/internal/samples"
 
 	"github.com/newsenrich/newsenrich/processor/entities"
+	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
 
@@ -25,6 +26,7 @@ func licensesCommand(ctx context.Context, args []string) error {
 	fmt.Fprintln(w, "newsenrich code: MIT licence. Embedded data files keep their own licences:")
 	for _, section := range []struct{ title, text string }{
 		{"Entity model and gazetteers (processor/entities/model)", entities.Notice()},
+		{"Knowledge base of names and Wikidata ids (processor/kb/data)", kb.Notice()},
 		{"IPTC Media Topics and topic lexicon (processor/topics/data)", topics.Notice()},
 		{"First names with gender (processor/quotes/names.txt)", "US Social Security Administration baby-name data via shared/data/gazetteers/first-names.tsv: public domain.\n"},
 		{"Sample articles (internal/samples, used by the demo)", samples.Attribution()},

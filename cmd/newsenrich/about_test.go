@@ -29,7 +29,7 @@ func captureStdout(t *testing.T, f func() error) string {
 // Every licence whose terms travel with the embedded data must be named.
 func TestLicensesNamesEveryEmbeddedLicence(t *testing.T) {
 	out := captureStdout(t, func() error { return licensesCommand(context.Background(), nil) })
-	for _, want := range []string{"CC BY-SA 4.0", "ODbL", "GeoNames", "IPTC", "CC BY 2.5", "Wikinews", "public domain"} {
+	for _, want := range []string{"CC BY-SA 4.0", "ODbL", "GeoNames", "CC BY-SA 3.0", "BSD 3-Clause", "Countries States Cities", "IPTC", "CC BY 2.5", "Wikinews", "public domain"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("licenses output does not mention %q", want)
 		}

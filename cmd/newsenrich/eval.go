@@ -75,7 +75,8 @@ words/s. The scoring is a port of shared/tools/score.py.
 		articles = fs.String("articles", "", "articles JSONL file")
 		gold     = fs.String("gold", "", "gold JSONL file (default: the articles path with .gold.jsonl)")
 		sets     evalList
-		all      = fs.Bool("all", false, "every dev set under the data directory (DATA/*/dev/*.articles.jsonl)")
+		all      = fs.Bool("all", false, "every dev set under the data directory (DATA/*/dev/*.articles.jsonl) and in --sets")
+		setsDir  = fs.String("sets", eval.RepoSetsDir, "folder of the repository's own sets (the modern Wikinews dev set), included by --all")
 		dataDir  = fs.String("data", evalFirstDir(evalDataDirs()), "shared data directory holding */dev/ sets")
 		engines  = fs.String("engine", "default", "comma list of engines: default, prose (model reused), prose-naive")
 		asJSON   = fs.Bool("json", false, "print the reports as JSON instead of tables")
@@ -111,6 +112,17 @@ words/s. The scoring is a port of shared/tools/score.py.
 	if *dataDir != "" {
 		dirs = append(dirs, *dataDir)
 	}
+	// a bare name may also be one of the repository's own sets
+	// ("modern-dev-a"), looked up as a path prefix in --sets
+	resolve := func(name string) (string, string, error) {
+		a, g, err := eval.ResolveSet(name, dirs)
+		if err != nil {
+			if a2, g2, err2 := eval.ResolveSet(filepath.Join(*setsDir, name), nil); err2 == nil {
+				return a2, g2, nil
+			}
+		}
+		return a, g, err
+	}
 	if *all {
 		if *dataDir == "" {
 			return errors.New("--all: no data directory found; pass --data or set NEWSENRICH_DATA_DIR")
@@ -119,13 +131,18 @@ words/s. The scoring is a port of shared/tools/score.py.
 		if err != nil {
 			return err
 		}
+		if own, err := eval.RepoSets(*setsDir); err == nil {
+			prefixes = append(prefixes, own...)
+		} else {
+			fmt.Fprintf(os.Stderr, "eval: --all: %v (run from the repository root, or pass --sets)\n", err)
+		}
 		for _, p := range prefixes {
 			todo = append(todo, setPaths{eval.SetName(p), p + ".articles.jsonl", p + ".gold.jsonl"})
 		}
 	}
 	for _, s := range sets {
 		for _, name := range strings.Split(s, ",") {
-			a, g, err := eval.ResolveSet(strings.TrimSpace(name), dirs)
+			a, g, err := resolve(strings.TrimSpace(name))
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/newsenrich/newsenrich/processor/entities/train"
 )
@@ -28,8 +29,20 @@ func trainCommand(ctx context.Context, args []string) error {
 	fs.StringVar(&corpora, "corpora", "", "name=share list of corpora (default: the built-in selection)")
 	fs.Float64Var(&o.UpperHeadline, "upper-headline", 0.3, "chance a document's first sentence is upper-cased")
 	fs.Float64Var(&o.UpperSentence, "upper-sentence", 0.03, "chance any other sentence is upper-cased")
+	modernGold := ""
+	fs.StringVar(&o.ModernArticles, "modern-articles", "../shared/data/articles/wikinews-2019-2020.jsonl", "in-domain articles JSONL (empty: none)")
+	fs.StringVar(&modernGold, "modern-gold", "processor/entities/train/wikinews/*.gold.jsonl", "glob of in-domain gold files (annotate_tool format) for those articles")
+	fs.IntVar(&o.ModernRepeat, "modern-repeat", 6, "times each in-domain document is used per epoch")
+	fs.StringVar(&o.DevSets, "dev-sets", "internal/eval/sets", "folder of the development gold files whose ids training refuses")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if modernGold != "" {
+		m, err := filepath.Glob(modernGold)
+		if err != nil {
+			return fmt.Errorf("--modern-gold: %w", err)
+		}
+		o.ModernGold = m
 	}
 	if corpora == "" {
 		o.Corpora = train.DefaultCorpora()

@@ -19,6 +19,7 @@ type Report struct {
 	Articles    int          `json:"n_articles"`
 	Words       int          `json:"n_words"`
 	NER         *NERResult   `json:"ner,omitempty"`
+	Links       *LinkResult  `json:"links,omitempty"`
 	Quotes      *QuoteResult `json:"quotes,omitempty"`
 	Topics      *TopicResult `json:"topics,omitempty"`
 	Diagnostics Diag         `json:"diagnostics"`
@@ -58,6 +59,12 @@ func Score(s *Set, preds map[string]*event.Enriched, opt Options) (*Report, erro
 		}
 		ner := ScoreNER(s, preds, tm, name, r.Diagnostics)
 		r.NER = &ner
+		if name == "onto" {
+			// link coverage is reported on the sets typed by the
+			// guidelines (the modern set), whose entities the ids serve
+			links := ScoreLinks(s, preds, tm)
+			r.Links = &links
+		}
 	}
 	if s.HasQuotes() {
 		q := ScoreQuotes(s, preds, r.Diagnostics)
@@ -137,6 +144,9 @@ func (r *Report) WriteText(w io.Writer) {
 		for _, x := range rows {
 			p("   %-26s %8.3f %8.3f %8.3f %6d %6d %6d", x.name, x.v.P, x.v.R, x.v.F1, x.v.TP, x.v.FP, x.v.FN)
 		}
+	}
+	if l := r.Links; l != nil {
+		p("-- Links: %d of %d entity clusters carry a Wikidata id (coverage %.3f)", l.Linked, l.Clusters, l.Coverage)
 	}
 	if q := r.Quotes; q != nil {
 		v := q.Quote

@@ -252,3 +252,28 @@ func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
 }
+
+// RepoSetsDir is where the repository keeps the sets it owns (the modern
+// Wikinews dev set, our annotations), relative to the repository root.
+const RepoSetsDir = "internal/eval/sets"
+
+// RepoSets lists dir/*.articles.jsonl that have a gold file, as path
+// prefixes, sorted.
+func RepoSets(dir string) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(dir, "*"+articlesSuffix))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range m {
+		c := strings.TrimSuffix(p, articlesSuffix)
+		if fileExists(c + goldSuffix) {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return nil, errors.New("no sets in " + dir)
+	}
+	return out, nil
+}

@@ -101,3 +101,11 @@ func BenchmarkStage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew is the processor's start-up (every stage's model loaded);
+// the target is well under a second.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		newBenchProcessor(b)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
+	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// one label per name, surname joining, gazetteer extension), to measure
 	// what they add. Mentions are still grouped into entities.
 	ModelOnly bool
+	// NoKB leaves the knowledge base out: CoNLL's four classes only, ids
+	// from the gazetteers only (to measure what the knowledge base adds).
+	NoKB bool
 }
 
 // DefaultBeam is wide enough that the shipped model's output on the
@@ -100,6 +104,7 @@ type Recognizer struct {
 	model     *tagger.Model
 	second    *tagger.Model
 	gaz       *tagger.Gazetteer
+	kb        *kb.KB
 	pool      sync.Pool
 }
 
@@ -151,30 +156,40 @@ func New(cfg Config) (*Recognizer, error) {
 		}
 	}
 	r := &Recognizer{model: m, second: m2, gaz: g, modelOnly: cfg.ModelOnly}
+	if !cfg.NoKB {
+		if r.kb, err = kb.Load(); err != nil {
+			return nil, fmt.Errorf("entities: %w", err)
+		}
+	}
 	r.pool.New = func() any { return new(state) }
 	return r, nil
 }
 
 // state is one article's scratch space.
 type state struct {
-	toks    []tagger.Tok
-	tags    []int
-	sents   []tagger.Span
-	spans   []span
-	spare   []span
-	covered []bool
-	sc      tagger.Scratch
-	vsc     tagger.ViterbiScratch
-	ds      tagger.DocStats
-	scratch []byte
-	votes   map[uint64]*vote
-	hist    map[uint64][4]uint8
+	toks     []tagger.Tok
+	tags     []int
+	sents    []tagger.Span
+	spans    []span
+	spare    []span
+	covered  []bool
+	sc       tagger.Scratch
+	vsc      tagger.ViterbiScratch
+	ds       tagger.DocStats
+	scratch  []byte
+	votes    map[uint64]*vote
+	hist     map[uint64][4]uint8
+	kbKey    []byte
+	surnames map[uint64]bool
+	// stormNames are the names of storms ("Dorian") in the article
+	stormNames map[uint64]bool
 }
 
 // span is a mention as a token range with a CoNLL class (0 PER, 1 ORG, 2 LOC, 3 MISC).
 type span struct {
 	start, end int
 	class      int
+	typ        string // a guideline type that overrides the class's (set by types)
 }
 
 // Entities implements processor.EntityStage.
@@ -187,6 +202,7 @@ func (r *Recognizer) Entities(doc *text.Doc) []event.Entity {
 	r.tag(doc, st)
 	if !r.modelOnly {
 		r.fix(doc, st)
+		r.types(doc, st)
 	}
 	return r.group(doc, st)
 }
@@ -254,7 +270,7 @@ func (r *Recognizer) tag(doc *text.Doc, st *state) {
 		for j < n && st.tags[j] == 2+2*c {
 			j++
 		}
-		st.spans = append(st.spans, span{i, j, c})
+		st.spans = append(st.spans, span{start: i, end: j, class: c})
 		i = j
 	}
 }

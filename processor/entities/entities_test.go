@@ -30,10 +30,30 @@ func recognizer(tb testing.TB) *Recognizer {
 	return rec
 }
 
+// findText returns the entity whose name is name.
+func findText(es []event.Entity, name string) *event.Entity {
+	for i := range es {
+		if es[i].Text == name {
+			return &es[i]
+		}
+	}
+	return nil
+}
+
+// find returns the entity named name, or else the one with a mention
+// written so (a linked entity's name is the knowledge base's: "LONDON" is
+// "London").
 func find(es []event.Entity, name string) *event.Entity {
 	for i := range es {
 		if es[i].Text == name {
 			return &es[i]
+		}
+	}
+	for i := range es {
+		for _, m := range es[i].Mentions {
+			if m.Text == name {
+				return &es[i]
+			}
 		}
 	}
 	return nil
@@ -216,7 +236,7 @@ func TestRules(t *testing.T) {
 				}
 			}
 			for _, name := range tc.not {
-				if e := find(es, name); e != nil {
+				if e := findText(es, name); e != nil {
 					t.Errorf("%q should not be an entity of its own: %s", name, summary(es))
 				}
 			}
@@ -341,4 +361,38 @@ func FuzzEntities(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The seed article links every entity the knowledge base knows for sure,
+// under its canonical name; the ids are the data files' (checked by hand
+// against country-codes, intl-orgs, us-congress-executive and the csc
+// regions file).
+func TestSeedLinks(t *testing.T) {
+	r := recognizer(t)
+	es := r.Entities(text.New(samples.SeedArticle().Body))
+	want := map[string]string{
+		"United States": "Q30", "Donald Trump": "Q22686", "NATO": "Q7184", "Ukraine": "Q212",
+		"Russia": "Q159", "Kyiv": "Q1899", "Moscow": "Q649", "Florida": "Q812",
+	}
+	for name, q := range want {
+		e := findText(es, name)
+		if e == nil {
+			t.Errorf("no entity named %q in %s", name, summary(es))
+			continue
+		}
+		if e.Wikidata != q {
+			t.Errorf("%s: wikidata %q, want %s", name, e.Wikidata, q)
+		}
+	}
+}
+
+// BenchmarkNew is the stage's start-up: the model, the gazetteers and the
+// knowledge base loaded from the embedded files.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -52,7 +52,7 @@ func (st *state) clean(doc *text.Doc) {
 	for _, s := range st.spans {
 		for k := s.start; k < s.end; k++ {
 			if (toks[k].Cls == tagger.ClsNumber || separator(doc, k)) && k > s.start && k+1 < s.end {
-				extra = append(extra, span{k + 1, s.end, s.class})
+				extra = append(extra, span{start: k + 1, end: s.end, class: s.class})
 				s.end = k
 				break
 			}
@@ -86,9 +86,10 @@ func separator(doc *text.Doc, i int) bool {
 		return false
 	}
 	switch s := doc.Text[t.Start:t.End]; {
-	case s == "," || s == ":" || s == ";" || text.IsLongDash(s):
+	case s == "," || s == ":" || s == ";" || s == "--":
 		return true
-	case s == "-":
+	case text.IsDash(s):
+		// "X–Y Bank", "Apollo–Soyuz": a dash between words is inside a name
 		return t.Flags&text.SpaceBefore != 0
 	}
 	return false
@@ -244,7 +245,7 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 			if toks[i].DocLow > 0 {
 				continue
 			}
-			st.spans = append(st.spans, span{i, bestEnd, bestCls})
+			st.spans = append(st.spans, span{start: i, end: bestEnd, class: bestCls})
 			for k := i; k < bestEnd; k++ {
 				covered[k] = true
 			}
@@ -305,7 +306,7 @@ func (r *Recognizer) joinAmpersand(doc *text.Doc, st *state) {
 			if bits, _ := r.gaz.Lookup(toks[s.start:end]); bits&(1<<(2*tagger.GCountry)|1<<(2*tagger.GAdmin1)|1<<(2*tagger.GCity)) != 0 {
 				cls = clsLoc
 			}
-			s = span{s.start, end, cls}
+			s = span{start: s.start, end: end, class: cls}
 		}
 		out = append(out, s)
 	}
@@ -344,7 +345,7 @@ func (r *Recognizer) splitTableCells(st *state) {
 			b, _ := r.gaz.Lookup(toks[k:s.end])
 			if a&named != 0 && b&named != 0 {
 				st.spans[i].end = k
-				st.spans = append(st.spans, span{k, s.end, s.class})
+				st.spans = append(st.spans, span{start: k, end: s.end, class: s.class})
 				break
 			}
 		}
@@ -385,7 +386,11 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 	byKey := make(map[uint64]int, len(st.spans))
 	surname := make(map[uint64]int)
 	first := make([]int, 0, len(st.spans))
+	longest := make([]span, 0, len(st.spans))
 	typeOf := func(s span) string {
+		if s.typ != "" {
+			return s.typ
+		}
 		switch s.class {
 		case clsPer:
 			return event.TypePerson
@@ -432,6 +437,7 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 			idx = len(out)
 			out = append(out, event.Entity{Type: typ})
 			first = append(first, s.start)
+			longest = append(longest, s)
 			byKey[key] = idx
 			if typ == event.TypePerson && s.end-s.start > 1 {
 				if _, dup := surname[st.toks[s.end-1].Lower]; !dup {
@@ -445,6 +451,7 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 		// capitals headline
 		if len(m.Text) > len(e.Text) || (len(m.Text) == len(e.Text) && st.toks[s.start].Cls != tagger.ClsAllCap && isUpper(e.Text)) {
 			e.Text = m.Text
+			longest[idx] = s
 		}
 		if s.start < first[idx] {
 			first[idx] = s.start
@@ -455,8 +462,9 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 			}
 		}
 	}
-	// names a gazetteer ties to one Wikidata item ("U.S.", "America") are
-	// one entity
+	r.link(doc, st, out, longest)
+	// names the knowledge base or a gazetteer ties to one Wikidata item
+	// ("U.S.", "America") are one entity
 	if len(out) > 1 {
 		byQID := make(map[string]int)
 		merged := out[:0]
@@ -467,7 +475,9 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 				if j, ok := byQID[e.Type+e.Wikidata]; ok {
 					m := &merged[j]
 					m.Mentions = append(m.Mentions, e.Mentions...)
-					if len(e.Text) > len(m.Text) {
+					if c := r.canonical(e.Wikidata); c != "" {
+						m.Text = c
+					} else if len(e.Text) > len(m.Text) {
 						m.Text = e.Text
 					}
 					firstM[j] = min(firstM[j], first[i])

@@ -77,7 +77,7 @@ func dateline(doc *text.Doc, end int) bool {
 func (r *Recognizer) teamPlace(st *state, s span) bool {
 	// a county that is also a first name ("Kent 108-3") comes out PER
 	if s.class == clsPer && s.end-s.start == 1 && st.toks[s.start].Gaz&placeBits != 0 {
-		return r.notCountry(st, span{s.start, s.end, clsLoc})
+		return r.notCountry(st, span{start: s.start, end: s.end, class: clsLoc})
 	}
 	return s.class == clsLoc && r.notCountry(st, s)
 }

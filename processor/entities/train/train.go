@@ -51,6 +51,15 @@ type Options struct {
 	// SecondPass also trains a second model that sees, for each word, the
 	// labels the first pass gave the same word elsewhere in the document.
 	SecondPass bool
+	// ModernArticles and ModernGold are in-domain annotations (articles
+	// JSONL and annotate_tool gold files, seven types) read as the corpus
+	// ModernCorpus; ids in the gold files of DevSets are refused.
+	ModernArticles string
+	ModernGold     []string
+	DevSets        string
+	// ModernRepeat is how many times each in-domain document is used per
+	// epoch (they are few beside the other corpora).
+	ModernRepeat int
 }
 
 // DefaultCorpora weights the shipped corpora: news-like text fully, noisy
@@ -58,7 +67,7 @@ type Options struct {
 func DefaultCorpora() map[string]float64 {
 	return map[string]float64{
 		"gum-news": 1, "gum-interviews": 1, "wikigold": 1, "re3d-open": 1, "crossner": 1, "redocred": 1,
-		"multiconer2-lowercase": 1, "synthetic": 1,
+		"multiconer2-lowercase": 1, "synthetic": 1, ModernCorpus: 1,
 		"litbank": 0.5, "btc": 0.5, "wnut17": 0.5,
 	}
 }
@@ -137,7 +146,7 @@ func Run(o Options, log *slog.Logger) error {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if n == "synthetic" {
+		if n == "synthetic" || n == ModernCorpus {
 			continue
 		}
 		d, err := ReadCoNLL(filepath.Join(o.Data, n+".conll"))
@@ -153,6 +162,31 @@ func Run(o Options, log *slog.Logger) error {
 		}
 		log.Info("corpus", "name", n, "docs", len(d), "tokens", toks, "share", o.Corpora[n])
 		docs = append(docs, d...)
+	}
+	if o.ModernArticles != "" && len(o.ModernGold) > 0 && o.Corpora[ModernCorpus] > 0 {
+		dev, err := DevIDs(o.DevSets)
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		if len(dev) == 0 {
+			return fmt.Errorf("train: no development ids in %q: refusing in-domain data that could overlap them", o.DevSets)
+		}
+		d, err := ReadGold(o.ModernArticles, o.ModernGold, dev)
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		toks := 0
+		for i := range d {
+			norm.Normalize(&d[i], &st)
+			for _, s := range d[i].Sents {
+				toks += len(s)
+			}
+		}
+		log.Info("corpus", "name", ModernCorpus, "docs", len(d), "tokens", toks, "share", o.Corpora[ModernCorpus],
+			"repeat", max(o.ModernRepeat, 1), "dev_ids_refused", len(dev))
+		for range max(o.ModernRepeat, 1) {
+			docs = append(docs, d...)
+		}
 	}
 	if o.Synthetic > 0 && o.Corpora["synthetic"] > 0 {
 		p, err := loadPools(o.Gazetteers, filepath.Join(o.Out, DemonymsFile))

@@ -44,17 +44,12 @@ baltic balkan caribbean arabian persian celtic slavic nordic afrikaner afrikaner
 flemish walloon corsican sardinian sicilian bavarian texan texans californian californians
 scot scots scottish english welsh irish briton britons yankee`)
 
-// CountryAliases are short forms news uses for countries, with their
-// Wikidata ids.
-var CountryAliases = map[string]string{
-	"U.S.": "Q30", "US": "Q30", "USA": "Q30", "U.S.A.": "Q30", "America": "Q30", "United States": "Q30",
-	"UK": "Q145", "U.K.": "Q145", "Britain": "Q145", "Great Britain": "Q145", "United Kingdom": "Q145",
-	"Russia": "Q159", "South Korea": "Q884", "North Korea": "Q423", "Holland": "Q55", "Netherlands": "Q55",
-	"Czech Republic": "Q213", "Ivory Coast": "Q1008", "Burma": "Q836", "Iran": "Q794", "Syria": "Q858",
-	"Vietnam": "Q881", "Laos": "Q819", "Taiwan": "Q865", "Bolivia": "Q750", "Venezuela": "Q717",
-	"Tanzania": "Q924", "Moldova": "Q217", "Macedonia": "Q221", "Vatican": "Q237", "Palestine": "Q219060",
-	"UAE": "Q878", "Congo": "Q974", "DR Congo": "Q974", "Zaire": "Q974", "Bosnia": "Q225", "Kosovo": "Q1246",
-}
+// CountryAliases are short forms news uses for countries. They carry no
+// Wikidata id: ids come from data files (the knowledge base links these
+// names through the country-codes rows).
+var CountryAliases = strings.Fields(`U.S. US USA U.S.A. America UK U.K. Britain Russia Holland Netherlands
+	Burma Iran Syria Vietnam Laos Taiwan Bolivia Venezuela Tanzania Moldova Macedonia Vatican Palestine UAE Congo
+	Zaire Bosnia Kosovo`)
 
 // AddBuiltins adds the hand-written lists to g.
 func AddBuiltins(g *Gazetteer) {
@@ -67,8 +62,12 @@ func AddBuiltins(g *Gazetteer) {
 	for _, w := range OrgKeys {
 		g.Add(w, GOrgKey, "")
 	}
-	for w, q := range CountryAliases {
-		g.Add(w, GCountry, q)
+	for _, w := range CountryAliases {
+		g.Add(w, GCountry, "")
+	}
+	for _, w := range []string{"United States", "Great Britain", "United Kingdom", "South Korea", "North Korea",
+		"Czech Republic", "Ivory Coast", "DR Congo"} {
+		g.Add(w, GCountry, "")
 	}
 	for _, w := range Groups {
 		g.Add(w, GDemonym, "")

@@ -1,0 +1,68 @@
+package eval
+
+import "testing"
+
+// A hand-made article typed by the guidelines' seven types: the onto map
+// scores every type (MISC is not one of them and is ignored), and the link
+// figures count the clusters with an id.
+func TestScoreModernTiny(t *testing.T) {
+	s, err := LoadSet("modern-tiny", "testdata/modern-tiny.articles.jsonl", "testdata/modern-tiny.gold.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Diag{}
+	preds, err := ReadPredictions("testdata/modern-tiny.pred.jsonl", s, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DefaultMapName(s); got != "onto" {
+		t.Fatalf("map %s, want onto", got)
+	}
+	r, err := Score(s, preds, Options{Diag: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := r.NER
+	// gold 6 mentions; predicted 5 in seven types, 4 right (White House is
+	// FAC, not ORG); American missed
+	if n.Mention.TP != 4 || n.Mention.FP != 1 || n.Mention.FN != 2 {
+		t.Errorf("mention counts %+v, want tp 4 fp 1 fn 2", n.Mention)
+	}
+	for typ, want := range map[string]PRF{
+		"EVENT": {TP: 1}, "FAC": {FN: 1}, "NORP": {FN: 1}, "ORG": {TP: 1, FP: 1}, "GPE": {TP: 2},
+	} {
+		got := n.PerType[typ]
+		if got.TP != want.TP || got.FP != want.FP || got.FN != want.FN {
+			t.Errorf("%s: %+v, want tp %d fp %d fn %d", typ, got, want.TP, want.FP, want.FN)
+		}
+	}
+	if r.Links == nil {
+		t.Fatal("no link figures on a seven-type set")
+	}
+	if l := r.Links; l.Clusters != 5 || l.Linked != 3 || l.Coverage != 0.6 || l.PerType["GPE"] != 1 || l.PerType["ORG"] != 0.5 {
+		t.Errorf("links %+v, want 3 of 5 (GPE 1, ORG 0.5)", *l)
+	}
+	f := r.Figures()
+	if f["links.coverage"] != 0.6 {
+		t.Errorf("figure links.coverage = %v", f["links.coverage"])
+	}
+}
+
+func TestRepoSets(t *testing.T) {
+	sets, err := RepoSets("sets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 2 || SetName(sets[0]) != "modern-dev-a" || SetName(sets[1]) != "modern-dev-b" {
+		t.Fatalf("repo sets %v, want modern-dev-a and modern-dev-b", sets)
+	}
+	for _, p := range sets {
+		s, err := LoadSet(SetName(p), p+articlesSuffix, p+goldSuffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Articles) != 30 || len(s.Gold) != 30 || !s.HasNER() {
+			t.Errorf("%s: %d articles, %d gold lines", s.Name, len(s.Articles), len(s.Gold))
+		}
+	}
+}
