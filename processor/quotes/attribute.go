@@ -136,6 +136,15 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	if r.isClitic(j) && n.kind != npPron {
 		return n, true // a possessor: "a fact-check on Trump’s claim that …"
 	}
+	if n.kind == npName {
+		// "Peter Iseley of victim group Ending Clergy Abuse said", "Nikki
+		// Holland of the UK's National Crime Agency (NCA) said": the
+		// person before "of" is the subject, the organisation after it
+		// only says where they work
+		if p, ok := r.personBeforeOf(n.a, lo); ok {
+			return p, true
+		}
+	}
 	// A subject never follows a preposition: "In a statement posted
 	// Friday", "32% of Republican claims". A speech word that doubles as
 	// a noun is a noun after a determiner or with a description before it:
@@ -150,6 +159,24 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		}
 	}
 	return n, true
+}
+
+// personBeforeOf finds "<person> of …" ending just before token a.
+func (r *run) personBeforeOf(a, lo int) (np, bool) {
+	for p := a - 1; p >= lo && p >= a-6; p-- {
+		t := r.toks[p]
+		if t.Kind != text.Word {
+			return np{}, false
+		}
+		if r.tokText(p) != "of" {
+			continue
+		}
+		if n, ok := r.npEndingAt(p-1, lo, 1); ok && r.isPersonName(n) {
+			return n, true
+		}
+		return np{}, false
+	}
+	return np{}, false
 }
 
 func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
@@ -174,7 +201,14 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 					break
 				}
 				if r.isPunct(i, ',') {
-					if n, ok := r.npEndingAt(i-1, lo, depth+1); ok && (n.kind == npName || n.kind == npPron) {
+					n, ok := r.npEndingAt(i-1, lo, depth+1)
+					// "the director of Amnesty International, Mariela
+					// Belski, said": the person named between the commas
+					// speaks, not the description or organisation before
+					if in, ok2 := r.nameBetween(i+1, j); ok2 && (!ok || !r.isPersonName(n)) {
+						return in, true
+					}
+					if ok && (n.kind == npName || n.kind == npPron) {
 						return n, true
 					}
 					break
@@ -224,6 +258,34 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 		return r.descEndingAt(j, lo)
 	}
 	return np{}, false
+}
+
+// nameBetween reports a person's name filling tokens [a, b) exactly.
+func (r *run) nameBetween(a, b int) (np, bool) {
+	if b-a < 1 || b-a > 6 {
+		return np{}, false
+	}
+	for k := a; k < b; k++ {
+		if !r.isUpperWord(k) && !(k > a && k < b-1 && r.cls(k)&cConnector != 0) && !(k > a && r.isDash(k)) {
+			return np{}, false
+		}
+	}
+	n, ok := r.nameEndingAt(b-1, a)
+	if !ok || n.a != a || !r.isPersonName(n) {
+		return np{}, false
+	}
+	return n, true
+}
+
+// isPersonName reports a name phrase that names a person: a title or a
+// known first name before more words, or a surname the article introduced
+// with a full name.
+func (r *run) isPersonName(n np) bool {
+	if n.kind != npName {
+		return false
+	}
+	r.ensureNames()
+	return r.runAt(n.a, n.b).person
 }
 
 func (r *run) isLowerOrSentStart(k int) bool {

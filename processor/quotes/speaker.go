@@ -229,16 +229,57 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
 		return attribution{}, false
 	}
+	// A quote that ends its sentence ("….” He hopes …) is followed by a new
+	// sentence whose verb is its own: only a bare "X said." there
+	// attributes the quote before it.
+	newSentence := true
 	if r.isPunct(k, ',') || r.isDash(k) {
 		k++
+		newSentence = false
 	}
 	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
 		return attribution{}, false
 	}
+	if newSentence && !r.endsSentence(q.close-1) && r.toks[k].Flags&text.SentStart == 0 {
+		newSentence = false // “…” he said: no punctuation inside, none after
+	}
+	a, ok := r.afterCue(q, k, n)
+	if ok && newSentence && !r.clauseEnds(a.end) {
+		return attribution{}, false
+	}
+	return a.attribution, ok
+}
+
+// endsSentence reports sentence-final punctuation at token k.
+func (r *run) endsSentence(k int) bool {
+	return k >= 0 && (r.isPunct(k, '.') || r.isPunct(k, '!') || r.isPunct(k, '?'))
+}
+
+// clauseEnds reports whether an attribution clause ends at token k: the
+// sentence or paragraph ends, or a comma follows that opens no new quote.
+func (r *run) clauseEnds(k int) bool {
+	if k >= len(r.toks) || r.toks[k].Flags&text.LineStart != 0 || r.endsSentence(k) || r.isPunct(k, ';') {
+		return true
+	}
+	if r.isPunct(k, ',') {
+		return k+1 >= len(r.toks) || !r.isDoubleQuoteTok(k+1)
+	}
+	return false
+}
+
+// clauseAttribution is an attribution with the token just past its clause.
+type clauseAttribution struct {
+	attribution
+	end int
+}
+
+// afterCue reads the cue and speaker of an attribution that starts at
+// token k, right after a closing mark.
+func (r *run) afterCue(q rawQuote, k, n int) (clauseAttribution, bool) {
 	if r.isDash(k-1) && k-1 > q.close {
 		// epigraph style: ”― Pamela Padilla
 		if m, ok := r.npRight(k, n); ok && m.kind == npName && (m.b >= n || r.toks[m.b].Flags&text.LineStart != 0 || r.toks[m.b].Kind == text.Punct) {
-			return attribution{m, ""}, true
+			return clauseAttribution{attribution{m, ""}, m.b}, true
 		}
 	}
 	hi := k
@@ -256,18 +297,18 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 	}
 	if r.isAccording(k) {
 		if m, ok := r.npRight(k+2, hi); ok {
-			return attribution{m, "according to"}, true
+			return clauseAttribution{attribution{m, "according to"}, m.b}, true
 		}
 	}
 	if r.isCue(k) && !r.isParticiple(k) && !r.isTell(k) {
 		if m, ok := r.npRight(k+1, hi); ok {
-			return attribution{m, r.tokText(k)}, true
+			return clauseAttribution{attribution{m, r.tokText(k)}, m.b}, true
 		}
 	}
 	for v := k + 1; v < hi; v++ {
 		if r.isAccording(v) {
 			if m, ok := r.npRight(v+2, hi); ok {
-				return attribution{m, "according to"}, true
+				return clauseAttribution{attribution{m, "according to"}, m.b}, true
 			}
 			break
 		}
@@ -285,14 +326,30 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 			break
 		}
 		for g := k; g < m.a; g++ {
-			if r.toks[g].Kind != text.Word || r.cls(g)&(cNPStop|cPron) != 0 {
-				return attribution{}, false
+			if r.toks[g].Kind != text.Word || r.cls(g)&(cNPStop|cPron) != 0 || isSubordinator(r.tokText(g)) {
+				return clauseAttribution{}, false
 			}
 		}
-		return attribution{m, r.tokText(v)}, true
+		end := v + 1
+		for end < hi && r.isAdverb(end) {
+			end++
+		}
+		return clauseAttribution{attribution{m, r.tokText(v)}, end}, true
 	}
-	return attribution{}, false
+	return clauseAttribution{}, false
 }
+
+// isSubordinator reports a conjunction that opens a new clause: the verb
+// after it is not the quote's attribution (“…,” though she noted …).
+func isSubordinator(w string) bool {
+	switch w {
+	case "though", "although", "while", "whereas", "because", "since", "if", "unless", "when", "whether", "so", "yet", "but", "and":
+		return true
+	}
+	return false
+}
+
+
 
 // before reads an attribution right before the opening mark: Rutte said,
 // “ / X said: “ / X: “ / according to X, “.
@@ -491,6 +548,18 @@ func (r *run) resolve(n np) speakerRef {
 	case npName:
 		r.ensureNames()
 		nr := r.runAt(n.a, n.b)
+		if nr.a > n.a && nr.person {
+			// an affiliation before the name ("Stanford University
+			// economist Jane Roe", "Coast Guard Commandant John Doe")
+			// describes the person: the person, with the titles right
+			// before the name ("Rep."), is the speaker
+			a := nr.a
+			for a > n.a && r.isTitleTok(a-1) {
+				a--
+			}
+			ref.start = int(r.toks[a].Start)
+			ref.name = r.d.Text[ref.start:ref.end]
+		}
 		if e := r.link(ref.start, ref.end, nr.surname); e >= 0 {
 			ref.entity, ref.name = e, r.ents[e].Text
 			return ref
