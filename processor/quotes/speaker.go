@@ -349,8 +349,6 @@ func isSubordinator(w string) bool {
 	return false
 }
 
-
-
 // before reads an attribution right before the opening mark: Rutte said,
 // “ / X said: “ / X: “ / according to X, “.
 func (r *run) before(q rawQuote) (attribution, bool) {
