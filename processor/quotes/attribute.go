@@ -424,6 +424,17 @@ func (r *run) npRight(k, hi int) (np, bool) {
 	if c&(cPersonRole|cOtherRole) != 0 && c&cPlural != 0 {
 		return np{a: k, b: k + 1, kind: npPersonDesc}, true
 	}
+	// "said study co-author Professor Carl Lipo": lower-case role words
+	// before a name describe the person named
+	j := k
+	for j < hi && j < k+5 && (r.isLower(j) && r.cls(j)&(cNPStop|cVerb|cPron|cDet) == 0 || j > k && r.isDash(j)) {
+		j++
+	}
+	if j > k && j < hi && r.isUpperWord(j) {
+		if m, ok := r.npRight(j, hi); ok && m.kind == npName {
+			return m, true
+		}
+	}
 	return np{}, false
 }
 

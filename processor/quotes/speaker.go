@@ -296,7 +296,7 @@ func (r *run) afterCue(q rawQuote, k, n int) (clauseAttribution, bool) {
 		hi++
 	}
 	if r.isAccording(k) {
-		if m, ok := r.npRight(k+2, hi); ok {
+		if m, ok := r.accordingTo(k+2, hi); ok {
 			return clauseAttribution{attribution{m, "according to"}, m.b}, true
 		}
 	}
@@ -307,7 +307,7 @@ func (r *run) afterCue(q rawQuote, k, n int) (clauseAttribution, bool) {
 	}
 	for v := k + 1; v < hi; v++ {
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, hi); ok {
+			if m, ok := r.accordingTo(v+2, hi); ok {
 				return clauseAttribution{attribution{m, "according to"}, m.b}, true
 			}
 			break
@@ -374,14 +374,20 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		lo = max(lo, r.sentStart(j))
 	}
 	if r.isCue(j) {
-		if m, ok := r.npLeft(j, lo); ok {
-			return attribution{m, r.tokText(j)}, true
-		}
 		if r.isParticiple(j) {
-			// Trump was defensive …, saying, “…”
+			// "Politico quoted Tim Manning … as saying “…”": the one quoted
+			if m, ok := r.quotedAs(j, lo); ok {
+				return attribution{m, r.tokText(j)}, true
+			}
+			// "Trump was defensive …, saying, “…”", "Trump issued a
+			// statement outside Washington, D.C. saying “…”": a
+			// participle's subject is its clause's subject
 			if m, ok := r.subject(lo, j); ok {
 				return attribution{m, r.tokText(j)}, true
 			}
+		}
+		if m, ok := r.npLeft(j, lo); ok {
+			return attribution{m, r.tokText(j)}, true
 		}
 		if m, ok := r.npRight(j+1, q.open); ok {
 			return attribution{m, r.tokText(j)}, true
@@ -404,12 +410,44 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 	// "According to X, “…”"
 	for v := j; v >= lo && v > j-10; v-- {
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, j+1); ok {
+			if m, ok := r.accordingTo(v+2, j+1); ok {
 				return attribution{m, "according to"}, true
 			}
 		}
 	}
 	return attribution{}, false
+}
+
+// quotedAs reads "quoted X as saying" ending at the participle j: X speaks.
+func (r *run) quotedAs(j, lo int) (np, bool) {
+	if j < 1 || r.tokText(j-1) != "as" {
+		return np{}, false
+	}
+	for p := j - 2; p >= lo && p > j-24; p-- {
+		switch r.tokText(p) {
+		case "quoted", "quotes", "quoting", "cited", "cites", "citing":
+			return r.npRight(p+1, j-1)
+		}
+	}
+	return np{}, false
+}
+
+// accordingTo reads the speaker after "according to": "according to X",
+// and "according to a tweet by X", where X, not the tweet, speaks.
+func (r *run) accordingTo(k, hi int) (np, bool) {
+	m, ok := r.npRight(k, hi)
+	if !ok || m.kind != npOtherDesc {
+		return m, ok
+	}
+	for t := m.b; t < hi && t < m.b+5; t++ {
+		if r.toks[t].Kind == text.Word && r.tokText(t) == "by" {
+			if p, ok := r.npRight(t+1, hi); ok && (p.kind == npName || p.kind == npPersonDesc) {
+				return p, true
+			}
+			break
+		}
+	}
+	return m, ok
 }
 
 // embeddedLeft attributes a quote inside a sentence to the subject of the
@@ -429,7 +467,7 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			break
 		}
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, q.open); ok {
+			if m, ok := r.accordingTo(v+2, q.open); ok {
 				best, found = attribution{m, "according to"}, true
 			}
 			continue
@@ -469,7 +507,7 @@ func (r *run) embeddedRight(q rawQuote, qi int) (attribution, bool) {
 			break
 		}
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, hi); ok {
+			if m, ok := r.accordingTo(v+2, hi); ok {
 				return attribution{m, "according to"}, true
 			}
 		}
