@@ -397,13 +397,27 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		}
 	}
 	if colon && r.toks[j].Kind == text.Word {
-		if m, ok := r.npEndingAt(j, lo, 0); ok && m.kind != npPron {
-			if m.a > lo && (m.kind == npOtherDesc || r.cls(m.a-1)&cPrep != 0) {
-				// Sanders made the following comment: “…”
-				if s, ok := r.subject(lo, m.a); ok {
-					return attribution{s, ":"}, true
-				}
+		m, ok := r.npEndingAt(j, lo, 0)
+		if ok && m.kind == npPron && m.a == lo {
+			return attribution{m, ":"}, true // He: “…”
+		}
+		if ok && m.kind != npPron && m.a == lo {
+			return attribution{m, ":"}, true // PENCE: “…”, The statement: “…”
+		}
+		// A clause before the colon: its subject speaks (Sanders made the
+		// following comment: “…”; Bill Gerstenmaier of NASA spoke of the
+		// collaboration with SpaceX: “…”), unless the phrase before the
+		// colon is whom a statement is from or by (… the following
+		// statement from the king: “…”).
+		if ok && m.kind != npPron && m.a > lo && (m.kind == npName || m.kind == npPersonDesc) {
+			if w := r.tokText(m.a - 1); w == "from" || w == "by" {
+				return attribution{m, ":"}, true
 			}
+		}
+		if s, ok2 := r.subject(lo, j); ok2 && (!ok || s.a < m.a) {
+			return attribution{s, ":"}, true
+		}
+		if ok && m.kind != npPron {
 			return attribution{m, ":"}, true
 		}
 	}
