@@ -306,8 +306,63 @@ func (r *run) isCommonCap(k int) bool {
 		return true
 	}
 	s := r.tokText(k)
+	if r.x.gender[s] != 0 {
+		return false // a first name: "Ted", "Alfred"
+	}
 	n := len(s)
-	return n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly")
+	if n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly") {
+		return true
+	}
+	// a word the article also writes in lower case is a common word, not
+	// a name: "Along with …", "Search teams …"
+	return r.cls(k)&(cPersonRole|cOtherRole) == 0 && r.hasLowerForm(s)
+}
+
+// hasLowerForm reports whether the article has word s in lower case
+// somewhere. The set is built once per article, on first use.
+func (r *run) hasLowerForm(s string) bool {
+	if !r.lowerReady {
+		r.lowerReady = true
+		clear(r.sc.lower)
+		for k := range r.toks {
+			if r.isLower(k) {
+				if w := r.tokText(k); len(w) > 2 {
+					r.sc.lower[w] = struct{}{}
+				}
+			}
+		}
+		// a word capitalised inside a sentence somewhere is a name there
+		// ("Bush", "Price"), whatever its lower-case twin means
+		for k := range r.toks {
+			if r.isUpperWord(k) && r.toks[k].Flags&(text.SentStart|text.LineStart|text.AllUpper) == 0 {
+				if k > 0 && r.toks[k-1].Kind == text.Quote {
+					continue
+				}
+				w := r.tokText(k)
+				if len(w) <= 32 {
+					var buf [32]byte
+					delete(r.sc.lower, string(lowerASCII(buf[:0], w)))
+				}
+			}
+		}
+	}
+	if len(s) > 32 {
+		return false
+	}
+	var buf [32]byte
+	_, ok := r.sc.lower[string(lowerASCII(buf[:0], s))]
+	return ok
+}
+
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // nameEndingAt extends a capitalised run leftwards from j.
@@ -325,10 +380,11 @@ func (r *run) nameEndingAt(j, lo int) (np, bool) {
 		}
 		break
 	}
-	// drop sentence-initial function words: "But Trump", "On Sunday"
+	// drop sentence-initial function words and verbs: "But Trump", "On
+	// Sunday", "Remarked Center for Biological Diversity scientist …"
 	for i <= j {
 		c := r.cls(i)
-		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 || r.cls(i)&cConnector != 0 {
+		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 || r.cls(i)&cConnector != 0 || i < j && c&cTitle == 0 && r.isCommonCap(i) {
 			i++
 			continue
 		}
