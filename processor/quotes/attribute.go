@@ -260,6 +260,20 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 	return np{}, false
 }
 
+// isTitleOf reports the lower-case word that joins a title to its
+// complement: "Secretary of State", "Ambassador to Germany", "Minister
+// for Health".
+func (r *run) isTitleOf(k int) bool {
+	if !r.isLower(k) {
+		return false
+	}
+	switch r.tokText(k) {
+	case "of", "to", "for":
+		return true
+	}
+	return false
+}
+
 // nameBetween reports a person's name filling tokens [a, b) exactly.
 func (r *run) nameBetween(a, b int) (np, bool) {
 	if b-a < 1 || b-a > 6 {
@@ -378,6 +392,10 @@ func (r *run) nameEndingAt(j, lo int) (np, bool) {
 			i = p - 1
 			continue
 		}
+		if p-1 >= lo && r.isTitleOf(p) && r.isTitleTok(p-1) {
+			i = p - 1 // "Ambassador to Germany Richard Grenell"
+			continue
+		}
 		break
 	}
 	// drop sentence-initial function words and verbs: "But Trump", "On
@@ -457,8 +475,18 @@ func (r *run) npRight(k, hi int) (np, bool) {
 	}
 	if r.isUpperWord(k) && (c&(cCapStop|cMonth) == 0 || c&cTitle != 0 || c&cDet != 0) {
 		j := k + 1
-		for j < hi && j-k < 7 && r.isUpperWord(j) && r.toks[j].Flags&text.LineStart == 0 {
-			j++
+		for j < hi && j-k < 9 && r.toks[j].Flags&text.LineStart == 0 {
+			if r.isUpperWord(j) {
+				j++
+				continue
+			}
+			// "US Secretary of State Mike Pompeo": a title's
+			// complement is part of the name phrase
+			if j+1 < hi && r.isTitleOf(j) && r.isTitleTok(j-1) && r.isUpperWord(j+1) {
+				j += 2
+				continue
+			}
+			break
 		}
 		if j == k+1 && c&cDet == 0 && r.isCommonCap(k) {
 			return np{}, false
