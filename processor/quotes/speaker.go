@@ -656,13 +656,19 @@ func (r *run) isTitleTok(k int) bool {
 	return t.Flags&text.HasPeriod != 0 && t.End-t.Start > 2 && t.Flags&text.AllUpper == 0 && r.d.Text[t.End-1] == '.'
 }
 
-// resolvePerson points ref's name (and entity) at the nearest named person
-// before token k whose gender does not contradict g.
+// resolvePerson points ref's name (and entity) at the person a pronoun at
+// token k refers to, of a gender that does not contradict g. Salience
+// follows recency by sentence: the latest sentence before k (or k's own)
+// that names a compatible person decides, and within it the subject (the
+// first such person not governed by a preposition) beats the objects, so
+// "Trump attacked Cruz. He said" is Trump, and a paragraph that opens
+// with a new subject takes over from the people of earlier paragraphs.
 func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 	r.ensureNames()
 	names := r.sc.names
 	i, _ := slices.BinarySearchFunc(names, k, func(nr nameRun, k int) int { return nr.a - k })
 	i--
+	best, bestSent := -1, -1
 	// the nearest few hundred names are plenty, and keep adversarial
 	// articles linear
 	for stop := max(0, i-300); i >= stop; i-- {
@@ -673,14 +679,43 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 		if g != 0 && nr.gender != 0 && nr.gender != g {
 			continue
 		}
-		s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
-		if ent := r.link(s, e, nr.surname); ent >= 0 {
-			ref.entity, ref.name = ent, r.ents[ent].Text
-			return
+		sent := r.d.SentenceOf(nr.a)
+		if best >= 0 && sent != bestSent {
+			break // an earlier sentence: the latest one with a person decides
 		}
-		ref.name = r.canonical(*nr)
+		if best < 0 || !r.afterPrep(nr.a) || r.afterPrep(names[best].a) {
+			best, bestSent = i, sent
+		}
+	}
+	if best < 0 {
 		return
 	}
+	nr := &names[best]
+	s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
+	if ent := r.link(s, e, nr.surname); ent >= 0 {
+		ref.entity, ref.name = ent, r.ents[ent].Text
+		return
+	}
+	ref.name = r.canonical(*nr)
+}
+
+// afterPrep reports a name governed by a preposition, possibly through a
+// title or determiner ("to President Obama", "with the Rev. Al Sharpton"):
+// an object, not a subject.
+func (r *run) afterPrep(a int) bool {
+	for p := a - 1; p >= 0 && p >= a-3; p-- {
+		if r.toks[p].Kind != text.Word {
+			return false
+		}
+		c := r.cls(p)
+		if c&cPrep != 0 && r.isLower(p) {
+			return true
+		}
+		if c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
+			return false
+		}
+	}
+	return false
 }
 
 // link finds the entity a speaker span belongs to: one with a mention
