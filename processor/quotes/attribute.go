@@ -96,7 +96,7 @@ func (r *run) isParticiple(k int) bool {
 // isTell reports tell-forms, whose object is the listener, not the speaker.
 func (r *run) isTell(k int) bool {
 	switch r.tokText(k) {
-	case "told", "tell", "tells", "telling", "asked", "asks", "ask", "urged", "urges", "thanked", "thanks", "warned", "warns", "informed", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked", "mocks", "blasted", "blasts", "slammed", "slams", "attacked", "attacks", "called", "calls", "described", "describes", "labeled", "labelled", "branded", "dubbed":
+	case "told", "tell", "tells", "telling", "asked", "asks", "ask", "urged", "urges", "thanked", "thanks", "warned", "warns", "informed", "informs", "notified", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked", "mocks", "blasted", "blasts", "slammed", "slams", "attacked", "attacks", "called", "calls", "described", "describes", "labeled", "labelled", "branded", "dubbed":
 		return true
 	}
 	return false

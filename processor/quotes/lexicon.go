@@ -42,7 +42,7 @@ var verbBases = []string{
 	"plead", "implore", "hope", "write", "underscore", "underline", "remind", "chide", "scold",
 	"rebuke", "rebut", "term", "nickname", "concur", "brief", "answer", "question", "wonder", "thank",
 	"threaten", "swear", "confess", "laugh", "highlight", "mention", "publish", "indicate", "signal",
-	"hint", "imply", "speculate", "theorize", "point",
+	"hint", "imply", "speculate", "theorize", "point", "inform", "notify",
 }
 
 // verbForms are irregular speech verb forms.
