@@ -1,6 +1,8 @@
 package quotes
 
 import (
+	"slices"
+
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -195,6 +197,14 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 				}
 			}
 		case r.isPunct(j, ','):
+			// "The director of Amnesty International, Mariela Belski,
+			// said": a person named between commas after a phrase that
+			// names no person is the subject
+			if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
+				if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) {
+					return in, true
+				}
+			}
 			// apposition: "Rutte, the former Dutch prime minister, said"
 			for i := j - 1; i >= lo && i > j-26; i-- {
 				if r.toks[i].Kind == text.Quote || r.isCue(i) {
@@ -299,7 +309,13 @@ func (r *run) isPersonName(n np) bool {
 		return false
 	}
 	r.ensureNames()
-	return r.runAt(n.a, n.b).person
+	c := r.core(n.a, n.b)
+	if c.person {
+		return true
+	}
+	names := r.sc.names
+	i, _ := slices.BinarySearchFunc(names, c.a, func(nr nameRun, a int) int { return nr.a - a })
+	return i < len(names) && names[i].a == c.a && names[i].b == c.b && names[i].person
 }
 
 func (r *run) isLowerOrSentStart(k int) bool {
@@ -392,7 +408,7 @@ func (r *run) nameEndingAt(j, lo int) (np, bool) {
 			i = p - 1
 			continue
 		}
-		if p-1 >= lo && r.isTitleOf(p) && r.isTitleTok(p-1) {
+		if p-1 >= lo && r.isTitleOf(p) && r.isUpperWord(p-1) && r.isTitleTok(p-1) {
 			i = p - 1 // "Ambassador to Germany Richard Grenell"
 			continue
 		}
