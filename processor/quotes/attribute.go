@@ -200,9 +200,11 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 			// "The director of Amnesty International, Mariela Belski,
 			// said": a person named between commas after a phrase that
 			// names no person is the subject
-			if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
-				if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) {
-					return in, true
+			if j-1 >= lo {
+				if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
+					if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) {
+						return in, true
+					}
 				}
 			}
 			// apposition: "Rutte, the former Dutch prime minister, said"
