@@ -124,3 +124,23 @@ func TestEntityEvidenceDecidesAHeadline(t *testing.T) {
 		t.Error("negative ModelWeight accepted")
 	}
 }
+
+func TestMatchCues(t *testing.T) {
+	for _, tc := range []struct {
+		w      string
+		number bool
+		want   bool
+	}{
+		{"4-1", true, true}, {"31-37", true, true}, {"v", false, true}, {"vs", false, true},
+		{"2004-05", true, false}, {"1-", true, false}, {"-1", true, false}, {"a-b", true, false}, {"versus", false, false},
+	} {
+		if got := isMatchCue(tc.w, tc.number); got != tc.want {
+			t.Errorf("isMatchCue(%q) = %v", tc.w, got)
+		}
+	}
+	tg := newTagger(t, Config{NoModel: true})
+	got := tag(tg, "", "Wasps 31-37 Leicester", nil)
+	if len(got) == 0 || got[0].Code != "medtop:15000000" {
+		t.Fatalf("a result between two names: %v, want sport", got)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -171,6 +172,7 @@ type Tagger struct {
 	policy  []policyLink
 	model   *model
 	mnodes  []int // vocabulary node of each model class
+	sport   int   // node of the sport topic, -1 if absent
 	ents    EntityTopics
 	damp    [256]float32 // weight of the n-th hit of the same term: 1/sqrt(n)
 	scratch sync.Pool
@@ -213,6 +215,10 @@ func New(cfg Config) (*Tagger, error) {
 			t.mnodes = append(t.mnodes, n)
 		}
 		t.model = m
+	}
+	t.sport = -1
+	if n, ok := v.byCode["medtop:15000000"]; ok && !cfg.IPTCOnly {
+		t.sport = n
 	}
 	t.ents = cfg.Entities
 	if t.ents == nil && !cfg.IPTCOnly && len(entityTopicsGz) > 0 {
@@ -377,6 +383,12 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 		}
 		w := src[tok.Start:tok.End]
 		capital := tok.Flags&text.Upper != 0
+		if t.sport >= 0 && i > 0 && i+1 < len(d.Tokens) && isMatchCue(w, tok.Kind == text.Number) &&
+			d.Tokens[i-1].Flags&text.Upper != 0 && d.Tokens[i+1].Flags&text.Upper != 0 &&
+			d.Tokens[i-1].Kind == text.Word && d.Tokens[i+1].Kind == text.Word {
+			// "Dundee Utd 4-1 Aberdeen", "Worcester v Sale": a fixture
+			s.addNode(t.sport, matchWeight*mult)
+		}
 		h, hb := hashWord(w)
 		if capital && tok.Kind == text.Word && tok.Flags&text.SentStart == 0 {
 			if role >= 0 {
@@ -424,6 +436,26 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 	if role >= 0 && nameLen > 0 {
 		s.remember(nameLast, role)
 	}
+}
+
+// matchWeight is the evidence of a fixture or a result between two names.
+const matchWeight = 3
+
+// isMatchCue reports a score ("4-1", "31-37") or "v"/"vs" between names.
+func isMatchCue(w string, number bool) bool {
+	if !number {
+		return w == "v" || w == "vs" || w == "v." || w == "vs."
+	}
+	dash := strings.IndexByte(w, '-')
+	if dash < 1 || dash > 3 || len(w)-dash-1 < 1 || len(w)-dash-1 > 3 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if i != dash && (w[i] < '0' || w[i] > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // entityCues adds evidence from ORG names: "... plc" is a company, "... FC"

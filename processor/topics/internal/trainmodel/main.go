@@ -45,12 +45,13 @@ func run() error {
 	out := flag.String("out", "processor/topics/data/model.bin.gz", "model output")
 	entsOut := flag.String("entities-out", "processor/topics/data/entity-topics.tsv.gz", "gazetteer output, gzip-compressed (empty: skip)")
 	minScore := flag.Float64("min-score", 0.45, "least lexicon score of a label")
-	chunk := flag.Int("chunk", 40, "words per chunk example")
+	chunk := flag.Int("chunk", 20, "words per chunk example")
 	buckets := flag.Int("buckets", 1<<15, "hash buckets")
 	epochs := flag.Int("epochs", 6, "training epochs")
 	balance := flag.Float64("balance", 0, "class balance exponent (0 = corpus mix, 1 = equal classes)")
 	noPrior := flag.Bool("no-prior", false, "drop the class bias")
 	rate := flag.Float64("rate", 0.5, "learning rate")
+	iptcRepeat := flag.Int("iptc", 0, "times each IPTC concept's label and definition is an example (0 = none)")
 	flag.Parse()
 
 	skip := map[string]bool{}
@@ -114,6 +115,27 @@ func run() error {
 				ex = append(ex, topics.Example{Body: strings.Join(words[i:min(len(words), i+*chunk)], " "), Code: code})
 			}
 		}
+	}
+	if *iptcRepeat > 0 {
+		// The IPTC vocabulary's own labels and definitions: short texts
+		// with a known topic, much like headlines.
+		rows, err := readTSV(filepath.Join(*data, "topics", "iptc-mediatopics.tsv"))
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range rows {
+			code, ok := top[r["code"]]
+			if !ok || r["retired"] == "yes" {
+				continue
+			}
+			for i := 0; i < *iptcRepeat; i++ {
+				ex = append(ex, topics.Example{Body: r["label_en"], Code: code},
+					topics.Example{Title: r["label_en"], Body: r["definition_en"], Code: code})
+			}
+			n++
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: %d IPTC concepts as examples\n", n)
 	}
 	codes := make([]string, 0, len(perCode))
 	for c := range perCode {
