@@ -138,13 +138,21 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	if r.isClitic(j) && n.kind != npPron {
 		return n, true // a possessor: "a fact-check on Trump’s claim that …"
 	}
-	if n.kind == npName {
+	if n.kind != npPron {
 		// "Peter Iseley of victim group Ending Clergy Abuse said", "Nikki
-		// Holland of the UK's National Crime Agency (NCA) said": the
+		// Holland of the UK's National Crime Agency (NCA) said", "Crystal
+		// C'Bearing of the tribal historic preservation office said": the
 		// person before "of" is the subject, the organisation after it
 		// only says where they work
 		if p, ok := r.personBeforeOf(n.a, lo); ok {
 			return p, true
+		}
+		// "Erwin Chemerinsky, Dean of UC Berkeley School of Law called":
+		// an apposition whose closing comma is missing
+		if n.a-2 >= lo && r.isPunct(n.a-1, ',') && !r.isPersonName(n) {
+			if p, ok := r.nameEndingAt(n.a-2, lo); ok && r.isPersonName(p) {
+				return p, true
+			}
 		}
 	}
 	// A subject never follows a preposition: "In a statement posted
@@ -341,6 +349,12 @@ func (r *run) isCommonCap(k int) bool {
 	if r.x.gender[s] != 0 {
 		return false // a first name: "Ted", "Alfred"
 	}
+	if len(r.ents) > 0 && r.link(int(t.Start), int(t.End), "") >= 0 {
+		return false // the entity stage found a name here: "Boeing"
+	}
+	if r.hasMidCap(s) {
+		return false // capitalised inside a sentence elsewhere: a name
+	}
 	n := len(s)
 	if n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly") {
 		return true
@@ -348,6 +362,27 @@ func (r *run) isCommonCap(k int) bool {
 	// a word the article also writes in lower case is a common word, not
 	// a name: "Along with …", "Search teams …"
 	return r.cls(k)&(cPersonRole|cOtherRole) == 0 && r.hasLowerForm(s)
+}
+
+// hasMidCap reports whether the article capitalises word s inside a
+// sentence somewhere ("by Boeing"): there it is a name, whatever its
+// lower-case twin or its ending suggests. The set is built once per
+// article, on first use.
+func (r *run) hasMidCap(s string) bool {
+	if !r.midReady {
+		r.midReady = true
+		clear(r.sc.mid)
+		for k := range r.toks {
+			if r.isUpperWord(k) && r.toks[k].Flags&(text.SentStart|text.LineStart|text.AllUpper) == 0 {
+				if k > 0 && r.toks[k-1].Kind == text.Quote {
+					continue
+				}
+				r.sc.mid[r.tokText(k)] = struct{}{}
+			}
+		}
+	}
+	_, ok := r.sc.mid[s]
+	return ok
 }
 
 // hasLowerForm reports whether the article has word s in lower case
@@ -360,20 +395,6 @@ func (r *run) hasLowerForm(s string) bool {
 			if r.isLower(k) {
 				if w := r.tokText(k); len(w) > 2 {
 					r.sc.lower[w] = struct{}{}
-				}
-			}
-		}
-		// a word capitalised inside a sentence somewhere is a name there
-		// ("Bush", "Price"), whatever its lower-case twin means
-		for k := range r.toks {
-			if r.isUpperWord(k) && r.toks[k].Flags&(text.SentStart|text.LineStart|text.AllUpper) == 0 {
-				if k > 0 && r.toks[k-1].Kind == text.Quote {
-					continue
-				}
-				w := r.tokText(k)
-				if len(w) <= 32 {
-					var buf [32]byte
-					delete(r.sc.lower, string(lowerASCII(buf[:0], w)))
 				}
 			}
 		}

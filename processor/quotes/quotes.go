@@ -101,7 +101,7 @@ func New(cfg Config) *Extractor {
 	}
 	x := &Extractor{cfg: cfg.withDefaults(), lex: buildLexicon(), gender: parseNames(namesFile)}
 	x.pool.New = func() any {
-		return &scratch{canon: map[string]int{}, full: map[string]int{}, last: map[string]int{}, lower: map[string]struct{}{}}
+		return &scratch{canon: map[string]int{}, full: map[string]int{}, last: map[string]int{}, lower: map[string]struct{}{}, mid: map[string]struct{}{}}
 	}
 	return x
 }
@@ -149,6 +149,7 @@ type scratch struct {
 	ments []mentionRef   // entity mentions sorted by start
 	last  map[string]int // last word of a PERSON/ORG entity name -> entity
 	lower map[string]struct{}
+	mid   map[string]struct{}
 }
 
 // mentionRef is an entity mention in the sorted lookup table.
@@ -243,6 +244,7 @@ type run struct {
 	namesReady bool
 	entsReady  bool
 	lowerReady bool
+	midReady   bool
 }
 
 func (r *run) tokText(k int) string {

@@ -491,9 +491,6 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 		}
 		if m, ok := r.npLeft(v, s); ok {
 			best, found = attribution{m, r.tokText(v)}, true
-			if m.kind != npPron || m.a == s {
-				continue
-			}
 			continue
 		}
 		if m, ok := r.subject(s, v); ok {
