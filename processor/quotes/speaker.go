@@ -2,6 +2,7 @@ package quotes
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
@@ -373,6 +374,13 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		lo = max(0, j-r.x.cfg.Window)
 		lo = max(lo, r.sentStart(j))
 	}
+	if (colon || r.isPunct(j+1, ',')) && lo < j && r.isUpperWord(lo) && r.cls(lo)&cVerb != 0 && r.toks[lo].Flags&text.SentStart != 0 {
+		// a verb-first sentence: "Remarked Center for Biological
+		// Diversity scientist Tierra Curry, “…”"
+		if m, ok := r.npEndingAt(j, lo+1, 0); ok && m.kind != npPron {
+			return attribution{m, strings.ToLower(r.tokText(lo))}, true
+		}
+	}
 	if r.isCue(j) {
 		if r.isParticiple(j) {
 			// "Politico quoted Tim Manning … as saying “…”": the one quoted
@@ -452,6 +460,16 @@ func (r *run) accordingTo(k, hi int) (np, bool) {
 	m, ok := r.npRight(k, hi)
 	if !ok || m.kind != npOtherDesc {
 		return m, ok
+	}
+	switch r.tokText(m.a) {
+	case "its", "his", "her", "their", "Its", "His", "Her", "Their":
+		// "According to its press release, the NBA was “…”": the
+		// possessor, the clause's subject, speaks
+		if m.b+1 < hi && r.isPunct(m.b, ',') {
+			if s, ok := r.npRight(m.b+1, hi); ok {
+				return s, true
+			}
+		}
 	}
 	for t := m.b; t < hi && t < m.b+5; t++ {
 		if r.toks[t].Kind == text.Word && r.tokText(t) == "by" {
