@@ -170,7 +170,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 	if *predIn != "" && (len(todo) != 1) {
 		return errors.New("--pred scores one set: give exactly one --set or --articles")
 	}
-	multi := len(todo)*len(engNames) > 1 || *views
+	multi := len(todo)*len(engNames) > 1
 	// The worker's decode limits, so eval sees what production sees.
 	cfg := processor.Config{
 		Decode:  decode.Limits{MaxBytes: *maxBytes, Languages: config.Default().Languages},
@@ -205,7 +205,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 		if *views {
 			runSets = append(runSets, eval.TopicViews(set)...)
 		}
-		for _, set := range runSets {
+		for vi, set := range runSets {
 			for _, en := range engNames {
 				en = strings.TrimSpace(en)
 				mk, ok := evalEngines[en]
@@ -232,7 +232,9 @@ words/s. The scoring is a port of shared/tools/score.py.
 				}
 				r.Engine, r.Throughput = en, &th
 				reports = append(reports, r)
-				if *predOut != "" {
+				// a short view's predictions go only into a directory of
+				// predictions; a single --pred-out file holds the set itself
+				if *predOut != "" && (multi || vi == 0) {
 					path := *predOut
 					if multi {
 						if err := os.MkdirAll(path, 0o755); err != nil {
