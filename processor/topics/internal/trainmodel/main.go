@@ -35,6 +35,7 @@ func main() {
 }
 
 type doc struct {
+	id    string
 	title string
 	sents []string
 }
@@ -51,6 +52,7 @@ func run() error {
 	balance := flag.Float64("balance", 0, "class balance exponent (0 = corpus mix, 1 = equal classes)")
 	noPrior := flag.Bool("no-prior", false, "drop the class bias")
 	rate := flag.Float64("rate", 0.5, "learning rate")
+	labelFiles := flag.String("labels", "", "comma list of gold JSONL files ({id, topics}) whose hand-made topic labels replace the lexicon's for those articles")
 	iptcRepeat := flag.Int("iptc", 0, "times each IPTC concept's label and definition is an example (0 = none)")
 	flag.Parse()
 
@@ -84,6 +86,15 @@ func run() error {
 	if len(docs) == 0 {
 		return fmt.Errorf("no training text under %s", *data)
 	}
+	hand := map[string]string{}
+	for _, f := range strings.Split(*labelFiles, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if err := readLabels(f, skip, hand); err != nil {
+			return err
+		}
+	}
 	lex, err := topics.New(topics.Config{NoModel: true})
 	if err != nil {
 		return err
@@ -96,11 +107,14 @@ func run() error {
 		body := strings.Join(d.sents, " ")
 		td.Reset(d.title)
 		bd.Reset(body)
-		ts := lex.Topics(&td, &bd, nil)
-		if len(ts) == 0 || ts[0].Score < *minScore {
-			continue
+		code, ok := hand[d.id]
+		if !ok {
+			ts := lex.Topics(&td, &bd, nil)
+			if len(ts) == 0 || ts[0].Score < *minScore {
+				continue
+			}
+			code = top[ts[0].Code]
 		}
-		code := top[ts[0].Code]
 		perCode[code]++
 		ex = append(ex, topics.Example{Title: d.title, Body: body, Code: code})
 		if d.title != "" {
@@ -164,6 +178,34 @@ func run() error {
 	return nil
 }
 
+// readLabels reads the main (first) topic of each article of a gold file.
+// Ids in skip (development sets) are refused: they must never train.
+func readLabels(path string, skip map[string]bool, out map[string]string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var g struct {
+			ID     string   `json:"id"`
+			Topics []string `json:"topics"`
+		}
+		if err := json.Unmarshal(line, &g); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if skip[g.ID] {
+			return fmt.Errorf("%s: %s is a development article", path, g.ID)
+		}
+		if len(g.Topics) > 0 {
+			out[g.ID] = g.Topics[0]
+		}
+	}
+	return nil
+}
+
 func sum(m map[string]int) int {
 	n := 0
 	for _, v := range m {
@@ -202,7 +244,7 @@ func readArticles(path string, skip map[string]bool) ([]doc, error) {
 				sents = append(sents, p)
 			}
 		}
-		out = append(out, doc{title: a.Title, sents: sents})
+		out = append(out, doc{id: a.ID, title: a.Title, sents: sents})
 	}
 	return out, sc.Err()
 }
