@@ -318,11 +318,11 @@ func (r *run) isPersonName(n np) bool {
 	if n.kind != npName {
 		return false
 	}
-	r.ensureNames()
 	c := r.core(n.a, n.b)
 	if c.person {
 		return true
 	}
+	r.ensureNames()
 	names := r.sc.names
 	i, _ := slices.BinarySearchFunc(names, c.a, func(nr nameRun, a int) int { return nr.a - a })
 	return i < len(names) && names[i].a == c.a && names[i].b == c.b && names[i].person
