@@ -8,6 +8,10 @@
 // is one pass over the title and body tokens with a hash lookup per token (and
 // per phrase prefix); repeated words count less each time, title words count
 // more, and evidence for a deeper concept rolls up to its top-level topic.
+// Beside the lexicon, known entities (an embedded gazetteer, or any
+// EntityTopics such as a knowledge base) and a small learned model
+// (data/model.bin.gz) add evidence, so that a headline alone still gets its
+// best topic: every text with words gets one, scored by how sure it is.
 package topics
 
 import (
