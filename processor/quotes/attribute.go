@@ -178,10 +178,15 @@ func (r *run) personBeforeOf(a, lo int) (np, bool) {
 		if t.Kind != text.Word {
 			return np{}, false
 		}
-		if r.tokText(p) != "of" {
+		switch r.tokText(p) {
+		case "of", "for", "at", "in", "from", "with":
+		default:
 			continue
 		}
-		if n, ok := r.npEndingAt(p-1, lo, 1); ok && r.isPersonName(n) {
+		// "A spokesman for the company said", "a narrator in the Clinton
+		// ad asks": a person description before the preposition is the
+		// subject too
+		if n, ok := r.npEndingAt(p-1, lo, 1); ok && (r.isPersonName(n) || n.kind == npPersonDesc && r.cls(n.b-1)&cPlural == 0) {
 			return n, true
 		}
 		return np{}, false
