@@ -238,6 +238,9 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 		k++
 		newSentence = false
 	}
+	for k < n && r.isInvisible(k) {
+		k++ // ”— ‍Aparna Garg: a zero-width joiner before the name
+	}
 	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
 		return attribution{}, false
 	}
@@ -277,7 +280,11 @@ type clauseAttribution struct {
 // afterCue reads the cue and speaker of an attribution that starts at
 // token k, right after a closing mark.
 func (r *run) afterCue(q rawQuote, k, n int) (clauseAttribution, bool) {
-	if r.isDash(k-1) && k-1 > q.close {
+	d := k - 1
+	for d > q.close && r.isInvisible(d) {
+		d--
+	}
+	if r.isDash(d) && d > q.close {
 		// epigraph style: ”― Pamela Padilla
 		if m, ok := r.npRight(k, n); ok && m.kind == npName && (m.b >= n || r.toks[m.b].Flags&text.LineStart != 0 || r.toks[m.b].Kind == text.Punct) {
 			return clauseAttribution{attribution{m, ""}, m.b}, true
@@ -440,6 +447,35 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 	return attribution{}, false
 }
 
+// passiveAgent reads a passive speech verb's agent: "Gutierrez was
+// described by the CBCP as “…”" — the CBCP speaks, not Gutierrez.
+func (r *run) passiveAgent(v, hi int) (np, bool) {
+	if v < 1 || v+2 >= hi || r.tokText(v+1) != "by" {
+		return np{}, false
+	}
+	switch r.tokText(v - 1) {
+	case "was", "were", "is", "are", "been", "being", "be":
+		return r.npRight(v+2, hi)
+	}
+	return np{}, false
+}
+
+// isInvisible reports a token that is only zero-width format characters.
+func (r *run) isInvisible(k int) bool {
+	t := r.toks[k]
+	if t.Kind == text.Word || t.Kind == text.Number || t.Kind == text.Quote {
+		return false
+	}
+	for _, c := range r.d.Text[t.Start:t.End] {
+		switch c {
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // quotedAs reads "quoted X as saying" ending at the participle j: X speaks.
 func (r *run) quotedAs(j, lo int) (np, bool) {
 	if j < 1 || r.tokText(j-1) != "as" {
@@ -505,6 +541,10 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			continue
 		}
 		if !r.isCue(v) {
+			continue
+		}
+		if m, ok := r.passiveAgent(v, q.open); ok {
+			best, found = attribution{m, r.tokText(v)}, true
 			continue
 		}
 		if m, ok := r.npLeft(v, s); ok {
