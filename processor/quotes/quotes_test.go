@@ -120,6 +120,8 @@ func TestPatterns(t *testing.T) {
 			[]wantQuote{{"strong advocate", "the CBCP", "the CBCP", "described"}}},
 		{"epigraph with a zero-width joiner", "Intro.\n\n\"More women are getting into technical fields now.\" — \u200dAparna Garg, Railway Manager\n\nNext.",
 			[]wantQuote{{"technical fields", "Aparna Garg", "Aparna Garg", ""}}},
+		{"an acting it", `NASA paused its broadcast. It also credited Leonov with the first spacewalk, noting on Twitter "his venture began the history of extravehicular activity".`,
+			[]wantQuote{{"venture", "It", "It", "noting"}}},
 		{"title excluded", `He appeared on "Face the Nation" on Sunday.`, nil},
 		{"nickname excluded", `Rep. Robert C. "Bobby" Scott spoke at the event.`, nil},
 		{"attribute excluded", `<tweet author="carlquintanilla">text</tweet>`, nil},

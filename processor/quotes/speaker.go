@@ -447,6 +447,21 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 	return attribution{}, false
 }
 
+// actingIt reports an "it" that does something ("It also credited Leonov
+// …, noting …"): a past-tense verb follows, not a copula or an auxiliary
+// of the expletive "it is", "it has been".
+func (r *run) actingIt(k, limit int) bool {
+	j := k + 1
+	for j < limit && r.isAdverb(j) || j < limit && r.tokText(j) == "also" {
+		j++
+	}
+	if j >= limit || !r.isLower(j) || r.cls(j)&cSkip != 0 {
+		return false
+	}
+	w := r.tokText(j)
+	return len(w) > 4 && w[len(w)-2:] == "ed"
+}
+
 // passiveAgent reads a passive speech verb's agent: "Gutierrez was
 // described by the CBCP as “…”" — the CBCP speaks, not Gutierrez.
 func (r *run) passiveAgent(v, hi int) (np, bool) {
@@ -613,7 +628,7 @@ func (r *run) subject(s, limit int) (np, bool) {
 		}
 		c := r.cls(k)
 		if c&cPron != 0 && r.isLowerOrSentStart(k) {
-			if w := r.tokText(k); w == "it" || w == "It" || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
+			if w := r.tokText(k); (w == "it" || w == "It") && !r.actingIt(k, limit) || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
 				continue
 			}
 			return np{a: k, b: k + 1, kind: npPron}, true
