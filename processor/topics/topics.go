@@ -387,9 +387,9 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 		}
 		w := src[tok.Start:tok.End]
 		capital := tok.Flags&text.Upper != 0
-		if t.sport >= 0 && i > 0 && i+1 < len(d.Tokens) && isMatchCue(w, tok.Kind == text.Number) &&
+		if t.sport >= 0 && i > 0 && i+1 < len(d.Tokens) &&
 			d.Tokens[i-1].Flags&text.Upper != 0 && d.Tokens[i+1].Flags&text.Upper != 0 &&
-			d.Tokens[i-1].Kind == text.Word && d.Tokens[i+1].Kind == text.Word {
+			d.Tokens[i-1].Kind == text.Word && d.Tokens[i+1].Kind == text.Word && isMatchCue(w, tok.Kind == text.Number) {
 			// "Dundee Utd 4-1 Aberdeen", "Worcester v Sale": a fixture
 			s.addNode(t.sport, matchWeight*mult)
 		}
