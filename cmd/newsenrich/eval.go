@@ -91,6 +91,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 		maxBytes = fs.Int("max-bytes", config.Default().MaxBytes, "decode limit per record, as the worker's NEWSENRICH_MAX_BYTES")
 		floorsF  = fs.String("floors", "", "JSON file of floors {set: {figure: min}}; applied to the default engine")
 		agree    = fs.String("agree", "", "score.py --json report for the same predictions: exit 1 unless every figure is equal (one set, one engine)")
+		views    = fs.Bool("views", true, "also score short views of topic sets (SET@headline: headline only; SET@lead: headline and first sentence)")
 		mins     evalList
 	)
 	fs.Var(&sets, "set", "set name (conll2003-dev) or path prefix (.../conll2003-dev); repeatable")
@@ -217,42 +218,50 @@ words/s. The scoring is a port of shared/tools/score.py.
 			reports = append(reports, r)
 			continue
 		}
-		for _, en := range engNames {
-			en = strings.TrimSpace(en)
-			mk, ok := evalEngines[en]
-			if !ok {
-				return fmt.Errorf("unknown engine %q (want default, prose or prose-naive)", en)
-			}
-			p := procs[en]
-			if p == nil {
-				c := cfg
-				c.Model = en
-				if p, err = mk(c); err != nil {
-					return fmt.Errorf("engine %s: %w", en, err)
+		runSets := []*eval.Set{set}
+		if *views {
+			runSets = append(runSets, eval.TopicViews(set)...)
+		}
+		for vi, set := range runSets {
+			for _, en := range engNames {
+				en = strings.TrimSpace(en)
+				mk, ok := evalEngines[en]
+				if !ok {
+					return fmt.Errorf("unknown engine %q (want default, prose or prose-naive)", en)
 				}
-				procs[en] = p
-			}
-			fmt.Fprintf(os.Stderr, "eval: %s on %s (%d articles)...\n", en, set.Name, len(set.Articles))
-			preds, th, err := eval.Run(ctx, p, set, *workers)
-			if err != nil {
-				return err
-			}
-			r, err := eval.Score(set, preds, opt)
-			if err != nil {
-				return err
-			}
-			r.Engine, r.Throughput = en, &th
-			reports = append(reports, r)
-			if *predOut != "" {
-				path := *predOut
-				if multi {
-					if err := os.MkdirAll(path, 0o755); err != nil {
+				p := procs[en]
+				if p == nil {
+					c := cfg
+					c.Model = en
+					if p, err = mk(c); err != nil {
+						return fmt.Errorf("engine %s: %w", en, err)
+					}
+					procs[en] = p
+				}
+				fmt.Fprintf(os.Stderr, "eval: %s on %s (%d articles)...\n", en, set.Name, len(set.Articles))
+				preds, th, err := eval.Run(ctx, p, set, *workers)
+				if err != nil {
+					return err
+				}
+				r, err := eval.Score(set, preds, opt)
+				if err != nil {
+					return err
+				}
+				r.Engine, r.Throughput = en, &th
+				reports = append(reports, r)
+				// a short view's predictions go only into a directory of
+				// predictions; a single --pred-out file holds the set itself
+				if *predOut != "" && (multi || vi == 0) {
+					path := *predOut
+					if multi {
+						if err := os.MkdirAll(path, 0o755); err != nil {
+							return err
+						}
+						path = filepath.Join(path, set.Name+"."+en+".pred.jsonl")
+					}
+					if err := evalWriteFile(path, func(w io.Writer) error { return eval.WritePredictions(w, set, preds) }); err != nil {
 						return err
 					}
-					path = filepath.Join(path, set.Name+"."+en+".pred.jsonl")
-				}
-				if err := evalWriteFile(path, func(w io.Writer) error { return eval.WritePredictions(w, set, preds) }); err != nil {
-					return err
 				}
 			}
 		}

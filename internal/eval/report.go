@@ -22,6 +22,7 @@ type Report struct {
 	Links       *LinkResult  `json:"links,omitempty"`
 	Quotes      *QuoteResult `json:"quotes,omitempty"`
 	Topics      *TopicResult `json:"topics,omitempty"`
+	Breakdown   *Breakdown   `json:"breakdown,omitempty"`
 	Diagnostics Diag         `json:"diagnostics"`
 	Throughput  *Throughput  `json:"throughput,omitempty"`
 }
@@ -74,6 +75,7 @@ func Score(s *Set, preds map[string]*event.Enriched, opt Options) (*Report, erro
 		t := ScoreTopics(s, preds, opt.Topics, r.Diagnostics)
 		r.Topics = &t
 	}
+	r.Breakdown = ScoreBreakdown(s, preds, opt)
 	return r, nil
 }
 
@@ -172,6 +174,7 @@ func (r *Report) WriteText(w io.Writer) {
 			p("   %-40s top-1 %.3f  n=%d", k, c.Acc, c.N)
 		}
 	}
+	r.Breakdown.WriteText(w)
 	var diag []string
 	for k, v := range r.Diagnostics {
 		if v != 0 {

@@ -316,6 +316,12 @@ type predQuote struct {
 // quote's speaker is right when the predicted mention overlaps the gold
 // speaker span or shares a name token with it.
 func ScoreQuotes(s *Set, preds map[string]*event.Enriched, d Diag) QuoteResult {
+	return scoreQuotes(s, preds, d, nil)
+}
+
+// scoreQuotes is ScoreQuotes; onMatch, when set, sees every matched gold
+// quote with whether its speaker was right.
+func scoreQuotes(s *Set, preds map[string]*event.Enriched, d Diag, onMatch func(g GoldQuote, right bool)) QuoteResult {
 	var nGold, nPred, matched, spkOK, byM, byN int
 	for _, a := range s.Articles {
 		off := newOffsets(a.Body)
@@ -401,6 +407,9 @@ func ScoreQuotes(s *Set, preds map[string]*event.Enriched, d Diag) QuoteResult {
 			}
 			if m || n {
 				spkOK++
+			}
+			if onMatch != nil {
+				onMatch(g, m || n)
 			}
 		}
 	}

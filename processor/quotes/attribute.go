@@ -1,6 +1,8 @@
 package quotes
 
 import (
+	"slices"
+
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -95,7 +97,7 @@ func (r *run) isParticiple(k int) bool {
 // isTell reports tell-forms, whose object is the listener, not the speaker.
 func (r *run) isTell(k int) bool {
 	switch r.tokText(k) {
-	case "told", "tell", "tells", "telling", "asked", "asks", "ask", "urged", "urges", "thanked", "thanks", "warned", "warns", "informed", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked", "mocks", "blasted", "blasts", "slammed", "slams", "attacked", "attacks", "called", "calls", "described", "describes", "labeled", "labelled", "branded", "dubbed":
+	case "told", "tell", "tells", "telling", "asked", "asks", "ask", "urged", "urges", "thanked", "thanks", "warned", "warns", "informed", "informs", "notified", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked", "mocks", "blasted", "blasts", "slammed", "slams", "attacked", "attacks", "called", "calls", "described", "describes", "labeled", "labelled", "branded", "dubbed":
 		return true
 	}
 	return false
@@ -135,6 +137,23 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	if r.isClitic(j) && n.kind != npPron {
 		return n, true // a possessor: "a fact-check on Trump’s claim that …"
 	}
+	if n.kind != npPron {
+		// "Peter Iseley of victim group Ending Clergy Abuse said", "Nikki
+		// Holland of the UK's National Crime Agency (NCA) said", "Crystal
+		// C'Bearing of the tribal historic preservation office said": the
+		// person before "of" is the subject, the organisation after it
+		// only says where they work
+		if p, ok := r.personBeforeOf(n.a, lo); ok {
+			return p, true
+		}
+		// "Erwin Chemerinsky, Dean of UC Berkeley School of Law called":
+		// an apposition whose closing comma is missing
+		if n.a-2 >= lo && r.isPunct(n.a-1, ',') && !r.isPersonName(n) {
+			if p, ok := r.nameEndingAt(n.a-2, lo); ok && r.isPersonName(p) {
+				return p, true
+			}
+		}
+	}
 	// A subject never follows a preposition: "In a statement posted
 	// Friday", "32% of Republican claims". A speech word that doubles as
 	// a noun is a noun after a determiner or with a description before it:
@@ -149,6 +168,29 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		}
 	}
 	return n, true
+}
+
+// personBeforeOf finds "<person> of …" ending just before token a.
+func (r *run) personBeforeOf(a, lo int) (np, bool) {
+	for p := a - 1; p >= lo && p >= a-6; p-- {
+		t := r.toks[p]
+		if t.Kind != text.Word {
+			return np{}, false
+		}
+		switch r.tokText(p) {
+		case "of", "for", "at", "in", "from", "with":
+		default:
+			continue
+		}
+		// "A spokesman for the company said", "a narrator in the Clinton
+		// ad asks": a person description before the preposition is the
+		// subject too
+		if n, ok := r.npEndingAt(p-1, lo, 1); ok && (r.isPersonName(n) || n.kind == npPersonDesc && r.cls(n.b-1)&cPlural == 0) {
+			return n, true
+		}
+		return np{}, false
+	}
+	return np{}, false
 }
 
 func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
@@ -167,13 +209,30 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 				}
 			}
 		case r.isPunct(j, ','):
+			// "The director of Amnesty International, Mariela Belski,
+			// said": a person named between commas after a phrase that
+			// names no person is the subject
+			if j-1 >= lo {
+				if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
+					if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) {
+						return in, true
+					}
+				}
+			}
 			// apposition: "Rutte, the former Dutch prime minister, said"
 			for i := j - 1; i >= lo && i > j-26; i-- {
 				if r.toks[i].Kind == text.Quote || r.isCue(i) {
 					break
 				}
 				if r.isPunct(i, ',') {
-					if n, ok := r.npEndingAt(i-1, lo, depth+1); ok && (n.kind == npName || n.kind == npPron) {
+					n, ok := r.npEndingAt(i-1, lo, depth+1)
+					// "the director of Amnesty International, Mariela
+					// Belski, said": the person named between the commas
+					// speaks, not the description or organisation before
+					if in, ok2 := r.nameBetween(i+1, j); ok2 && (!ok || !r.isPersonName(n)) {
+						return in, true
+					}
+					if ok && (n.kind == npName || n.kind == npPron) {
 						return n, true
 					}
 					break
@@ -225,6 +284,54 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 	return np{}, false
 }
 
+// isTitleOf reports the lower-case word that joins a title to its
+// complement: "Secretary of State", "Ambassador to Germany", "Minister
+// for Health".
+func (r *run) isTitleOf(k int) bool {
+	if !r.isLower(k) {
+		return false
+	}
+	switch r.tokText(k) {
+	case "of", "to", "for":
+		return true
+	}
+	return false
+}
+
+// nameBetween reports a person's name filling tokens [a, b) exactly.
+func (r *run) nameBetween(a, b int) (np, bool) {
+	if b-a < 1 || b-a > 6 {
+		return np{}, false
+	}
+	for k := a; k < b; k++ {
+		if !r.isUpperWord(k) && !(k > a && k < b-1 && r.cls(k)&cConnector != 0) && !(k > a && r.isDash(k)) {
+			return np{}, false
+		}
+	}
+	n, ok := r.nameEndingAt(b-1, a)
+	if !ok || n.a != a || !r.isPersonName(n) {
+		return np{}, false
+	}
+	return n, true
+}
+
+// isPersonName reports a name phrase that names a person: a title or a
+// known first name before more words, or a surname the article introduced
+// with a full name.
+func (r *run) isPersonName(n np) bool {
+	if n.kind != npName {
+		return false
+	}
+	c := r.core(n.a, n.b)
+	if c.person {
+		return true
+	}
+	r.ensureNames()
+	names := r.sc.names
+	i, _ := slices.BinarySearchFunc(names, c.a, func(nr nameRun, a int) int { return nr.a - a })
+	return i < len(names) && names[i].a == c.a && names[i].b == c.b && names[i].person
+}
+
 func (r *run) isLowerOrSentStart(k int) bool {
 	t := r.toks[k]
 	return t.Flags&text.Upper == 0 || t.Flags&(text.SentStart|text.LineStart) != 0 || r.tokText(k) == "I" ||
@@ -243,8 +350,76 @@ func (r *run) isCommonCap(k int) bool {
 		return true
 	}
 	s := r.tokText(k)
+	if r.x.gender[s] != 0 {
+		return false // a first name: "Ted", "Alfred"
+	}
+	if len(r.ents) > 0 && r.link(int(t.Start), int(t.End), "") >= 0 {
+		return false // the entity stage found a name here: "Boeing"
+	}
+	if r.hasMidCap(s) {
+		return false // capitalised inside a sentence elsewhere: a name
+	}
 	n := len(s)
-	return n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly")
+	if n > 4 && (s[n-3:] == "ing" || s[n-2:] == "ed" || s[n-2:] == "ly") {
+		return true
+	}
+	// a word the article also writes in lower case is a common word, not
+	// a name: "Along with …", "Search teams …"
+	return r.cls(k)&(cPersonRole|cOtherRole) == 0 && r.hasLowerForm(s)
+}
+
+// hasMidCap reports whether the article capitalises word s inside a
+// sentence somewhere ("by Boeing"): there it is a name, whatever its
+// lower-case twin or its ending suggests. The set is built once per
+// article, on first use.
+func (r *run) hasMidCap(s string) bool {
+	if !r.midReady {
+		r.midReady = true
+		clear(r.sc.mid)
+		for k := range r.toks {
+			if r.isUpperWord(k) && r.toks[k].Flags&(text.SentStart|text.LineStart|text.AllUpper) == 0 {
+				if k > 0 && r.toks[k-1].Kind == text.Quote {
+					continue
+				}
+				r.sc.mid[r.tokText(k)] = struct{}{}
+			}
+		}
+	}
+	_, ok := r.sc.mid[s]
+	return ok
+}
+
+// hasLowerForm reports whether the article has word s in lower case
+// somewhere. The set is built once per article, on first use.
+func (r *run) hasLowerForm(s string) bool {
+	if !r.lowerReady {
+		r.lowerReady = true
+		clear(r.sc.lower)
+		for k := range r.toks {
+			if r.isLower(k) {
+				if w := r.tokText(k); len(w) > 2 {
+					r.sc.lower[w] = struct{}{}
+				}
+			}
+		}
+	}
+	if len(s) > 32 {
+		return false
+	}
+	var buf [32]byte
+	_, ok := r.sc.lower[string(lowerASCII(buf[:0], s))]
+	return ok
+}
+
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // nameEndingAt extends a capitalised run leftwards from j.
@@ -260,12 +435,17 @@ func (r *run) nameEndingAt(j, lo int) (np, bool) {
 			i = p - 1
 			continue
 		}
+		if p-1 >= lo && r.isTitleOf(p) && r.isUpperWord(p-1) && r.isTitleTok(p-1) {
+			i = p - 1 // "Ambassador to Germany Richard Grenell"
+			continue
+		}
 		break
 	}
-	// drop sentence-initial function words: "But Trump", "On Sunday"
+	// drop sentence-initial function words and verbs: "But Trump", "On
+	// Sunday", "Remarked Center for Biological Diversity scientist …"
 	for i <= j {
 		c := r.cls(i)
-		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 || r.cls(i)&cConnector != 0 {
+		if c&(cCapStop|cMonth) != 0 && c&cTitle == 0 || r.cls(i)&cConnector != 0 || i < j && c&cTitle == 0 && r.isCommonCap(i) {
 			i++
 			continue
 		}
@@ -338,8 +518,18 @@ func (r *run) npRight(k, hi int) (np, bool) {
 	}
 	if r.isUpperWord(k) && (c&(cCapStop|cMonth) == 0 || c&cTitle != 0 || c&cDet != 0) {
 		j := k + 1
-		for j < hi && j-k < 7 && r.isUpperWord(j) && r.toks[j].Flags&text.LineStart == 0 {
-			j++
+		for j < hi && j-k < 9 && r.toks[j].Flags&text.LineStart == 0 {
+			if r.isUpperWord(j) {
+				j++
+				continue
+			}
+			// "US Secretary of State Mike Pompeo": a title's
+			// complement is part of the name phrase
+			if j+1 < hi && r.isTitleOf(j) && r.isTitleTok(j-1) && r.isUpperWord(j+1) {
+				j += 2
+				continue
+			}
+			break
 		}
 		if j == k+1 && c&cDet == 0 && r.isCommonCap(k) {
 			return np{}, false
@@ -360,6 +550,17 @@ func (r *run) npRight(k, hi int) (np, bool) {
 	}
 	if c&(cPersonRole|cOtherRole) != 0 && c&cPlural != 0 {
 		return np{a: k, b: k + 1, kind: npPersonDesc}, true
+	}
+	// "said study co-author Professor Carl Lipo": lower-case role words
+	// before a name describe the person named
+	j := k
+	for j < hi && j < k+5 && (r.isLower(j) && r.cls(j)&(cNPStop|cVerb|cPron|cDet) == 0 || j > k && r.isDash(j)) {
+		j++
+	}
+	if j > k && j < hi && r.isUpperWord(j) {
+		if m, ok := r.npRight(j, hi); ok && m.kind == npName {
+			return m, true
+		}
 	}
 	return np{}, false
 }

@@ -42,7 +42,7 @@ var verbBases = []string{
 	"plead", "implore", "hope", "write", "underscore", "underline", "remind", "chide", "scold",
 	"rebuke", "rebut", "term", "nickname", "concur", "brief", "answer", "question", "wonder", "thank",
 	"threaten", "swear", "confess", "laugh", "highlight", "mention", "publish", "indicate", "signal",
-	"hint", "imply", "speculate", "theorize", "point",
+	"hint", "imply", "speculate", "theorize", "point", "inform", "notify",
 }
 
 // verbForms are irregular speech verb forms.
@@ -121,6 +121,14 @@ var personRoles = map[string]class{
 	"councilwoman": cFemale, "trustee": 0, "regulator": 0, "auditor": 0, "inspector": 0,
 	"consultant": 0, "counsel": 0, "agent": 0, "broker": 0, "trader": 0, "investor": 0,
 	"banker": 0, "chairperson": 0, "president-elect": 0, "secretary-general": 0, "speaker": 0,
+	"maker": 0, "creator": 0, "designer": 0, "artist": 0, "builder": 0, "engineer": 0,
+	"developer": 0, "producer": 0, "musician": 0, "singer": 0, "actor": cMale, "actress": cFemale,
+	"athlete": 0, "pilot": 0, "driver": 0, "passenger": 0, "patient": 0, "citizen": 0,
+	"publisher": 0, "farmer": 0, "chef": 0, "priest": cMale, "bishop": cMale, "cardinal": cMale,
+	"nun": cFemale, "grandmother": cFemale, "grandfather": cMale, "uncle": cMale, "aunt": cFemale,
+	"girl": cFemale, "boy": cMale, "child": 0, "teenager": 0, "rescuer": 0, "firefighter": 0,
+	"paramedic": 0, "survivors": cPlural, "eyewitness": 0, "bystander": 0, "onlooker": 0,
+	"narrator": 0, "announcer": 0,
 }
 
 // pluralRoles are plural person descriptions that need no determiner
@@ -209,7 +217,8 @@ var prepositions = []string{
 	"in", "on", "at", "during", "after", "before", "to", "from", "by", "for", "with", "of", "over",
 	"into", "through", "across", "around", "near", "behind", "under", "without", "between",
 	"against", "toward", "towards", "among", "via", "per", "like", "upon", "within", "throughout",
-	"about", "beyond", "despite", "onto", "amid", "unlike",
+	"about", "beyond", "despite", "onto", "amid", "unlike", "along", "alongside", "beside",
+	"outside", "inside", "above", "below", "beneath", "except", "regarding", "concerning",
 }
 
 var connectors = []string{"of", "de", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "da", "di", "del", "dos", "&"}

@@ -101,7 +101,7 @@ func New(cfg Config) *Extractor {
 	}
 	x := &Extractor{cfg: cfg.withDefaults(), lex: buildLexicon(), gender: parseNames(namesFile)}
 	x.pool.New = func() any {
-		return &scratch{canon: map[string]int{}, full: map[string]int{}, last: map[string]int{}}
+		return &scratch{canon: map[string]int{}, full: map[string]int{}, last: map[string]int{}, lower: map[string]struct{}{}, mid: map[string]struct{}{}}
 	}
 	return x
 }
@@ -148,6 +148,8 @@ type scratch struct {
 	full  map[string]int // surname -> first full-name person run
 	ments []mentionRef   // entity mentions sorted by start
 	last  map[string]int // last word of a PERSON/ORG entity name -> entity
+	lower map[string]struct{}
+	mid   map[string]struct{}
 }
 
 // mentionRef is an entity mention in the sorted lookup table.
@@ -241,6 +243,8 @@ type run struct {
 	sc         *scratch
 	namesReady bool
 	entsReady  bool
+	lowerReady bool
+	midReady   bool
 }
 
 func (r *run) tokText(k int) string {

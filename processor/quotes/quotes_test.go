@@ -85,6 +85,40 @@ func TestPatterns(t *testing.T) {
 			[]wantQuote{{"2,521", "which", "The police department", "reported"}}},
 		{"possessor of a speech noun", "The site checked Donald Trump’s claim that there were “thousands of shootings” in the city.",
 			[]wantQuote{{"thousands", "Donald Trump", "Donald Trump", "claim"}}},
+		{"role premodifier", "“Rates will stay low for years,” Stanford University economist Jane Roe said.",
+			[]wantQuote{{"Rates", "Jane Roe", "Jane Roe", "said"}}},
+		{"title complement", "“The airline carries weapons across the region,” according to a tweet by US Secretary of State Mike Pompeo.",
+			[]wantQuote{{"airline", "Mike Pompeo", "Mike Pompeo", "according to"}}},
+		{"person in apposition", "The director of Amnesty International, Maria Belski, said the president had “heard the demands of women.”",
+			[]wantQuote{{"heard", "Maria Belski", "Maria Belski", "said"}}},
+		{"person of organisation", "Peter Iseley of victim group Ending Clergy Abuse said, “The church should establish the law.”",
+			[]wantQuote{{"church", "Peter Iseley", "Peter Iseley", "said"}}},
+		{"role words after verb", "“The statues are part of daily life,” said study co-author Professor Carl Lipo of Binghamton University.",
+			[]wantQuote{{"statues", "Professor Carl Lipo", "Carl Lipo", "said"}}},
+		{"quoted as saying", "Politico quoted Tim Manning, a former FEMA official, as saying “FEMA has an important role here.”",
+			[]wantQuote{{"FEMA has", "Tim Manning", "Tim Manning", "saying"}}},
+		{"participle takes clause subject", "Trump issued a statement outside Washington, D.C. saying, “The simple fact is this election is far from over.”",
+			[]wantQuote{{"simple fact", "Trump", "Trump", "saying"}}},
+		{"description kept", "Rescue teams worked all night. “I could not find my son anywhere,” the mother said.",
+			[]wantQuote{{"my son", "the mother", "the mother", "said"}}},
+		{"pronoun after a change of subject", "Tom Baker met the press on Monday.\n\nJohn Clark attacked Paul Davis in the debate. “He is wrong on every count,” he said.",
+			[]wantQuote{{"wrong", "he", "John Clark", "said"}}},
+		{"colon after a clause", "Jane Roe spoke to the crowd.\n\nIn his message, John Doe praised the volunteers: “You kept this city alive.”",
+			[]wantQuote{{"city alive", "John Doe", "John Doe", ":"}}},
+		{"new sentence after a quote has its own verb", "Jane Roe said at a press conference: “The officers were threatened.” Amnesty International has called for an investigation.",
+			[]wantQuote{{"threatened", "Jane Roe", "Jane Roe", ":"}}},
+		{"subordinate clause after a quote", "She said she speaks about race because “you talk about the issues in front of you,” though she noted she also works on other cases.",
+			[]wantQuote{{"issues", "She", "She", "said"}}},
+		{"according to its", "According to its press release, the league was “suspending game play until further notice.”",
+			[]wantQuote{{"suspending", "the league", "the league", "according to"}}},
+		{"verb-first sentence", "Remarked Center for Biological Diversity scientist Tierra Curry, “This reprieve is a thank-you from the butterflies.”",
+			[]wantQuote{{"reprieve", "Tierra Curry", "Tierra Curry", "remarked"}}},
+		{"passive agent", `Gutierrez was described by the CBCP as "a strong advocate for the environment in the province."`,
+			[]wantQuote{{"strong advocate", "the CBCP", "the CBCP", "described"}}},
+		{"epigraph with a zero-width joiner", "Intro.\n\n\"More women are getting into technical fields now.\" — \u200dAparna Garg, Railway Manager\n\nNext.",
+			[]wantQuote{{"technical fields", "Aparna Garg", "Aparna Garg", ""}}},
+		{"an acting it", `NASA paused its broadcast. It also credited Leonov with the first spacewalk, noting on Twitter "his venture began the history of extravehicular activity".`,
+			[]wantQuote{{"venture", "It", "It", "noting"}}},
 		{"title excluded", `He appeared on "Face the Nation" on Sunday.`, nil},
 		{"nickname excluded", `Rep. Robert C. "Bobby" Scott spoke at the event.`, nil},
 		{"attribute excluded", `<tweet author="carlquintanilla">text</tweet>`, nil},
@@ -276,4 +310,24 @@ func BenchmarkQuotes(b *testing.B) {
 	el := time.Since(start).Seconds()
 	b.ReportMetric(float64(words)*float64(b.N)/el, "words/s")
 	b.ReportMetric(0, "ns/op")
+}
+
+// An organisation named before a person's name ("Coast Guard Commandant
+// John Doe") is the person's affiliation: the person speaks, even when the
+// entity stage found the organisation.
+func TestAffiliationIsNotTheSpeaker(t *testing.T) {
+	body := "“We searched the area all night,” Coast Guard Commandant Admiral John Doe told reporters."
+	org := strings.Index(body, "Coast Guard")
+	per := strings.Index(body, "John Doe")
+	ents := []event.Entity{
+		{Text: "Coast Guard", Type: event.TypeOrg, Count: 1, Mentions: []event.Mention{{Start: org, End: org + len("Coast Guard"), Text: "Coast Guard"}}},
+		{Text: "John Doe", Type: event.TypePerson, Count: 1, Mentions: []event.Mention{{Start: per, End: per + len("John Doe"), Text: "John Doe"}}},
+	}
+	got := testX.Quotes(text.New(body), ents)
+	if len(got) != 1 || got[0].Speaker == nil {
+		t.Fatalf("got %s", dump(got))
+	}
+	if s := got[0].Speaker; s.Name != "John Doe" || s.Entity != 1 {
+		t.Fatalf("speaker %q (entity %d), want John Doe (entity 1)", s.Name, s.Entity)
+	}
 }

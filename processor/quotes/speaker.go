@@ -2,6 +2,7 @@ package quotes
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
@@ -229,16 +230,64 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
 		return attribution{}, false
 	}
+	// A quote that ends its sentence ("….” He hopes …) is followed by a new
+	// sentence whose verb is its own: only a bare "X said." there
+	// attributes the quote before it.
+	newSentence := true
 	if r.isPunct(k, ',') || r.isDash(k) {
 		k++
+		newSentence = false
+	}
+	for k < n && r.isInvisible(k) {
+		k++ // ”— ‍Aparna Garg: a zero-width joiner before the name
 	}
 	if k >= n || r.toks[k].Flags&text.LineStart != 0 {
 		return attribution{}, false
 	}
-	if r.isDash(k-1) && k-1 > q.close {
+	if newSentence && !r.endsSentence(q.close-1) && r.toks[k].Flags&text.SentStart == 0 {
+		newSentence = false // “…” he said: no punctuation inside, none after
+	}
+	a, ok := r.afterCue(q, k, n)
+	if ok && newSentence && !r.clauseEnds(a.end) {
+		return attribution{}, false
+	}
+	return a.attribution, ok
+}
+
+// endsSentence reports sentence-final punctuation at token k.
+func (r *run) endsSentence(k int) bool {
+	return k >= 0 && (r.isPunct(k, '.') || r.isPunct(k, '!') || r.isPunct(k, '?'))
+}
+
+// clauseEnds reports whether an attribution clause ends at token k: the
+// sentence or paragraph ends, or a comma follows that opens no new quote.
+func (r *run) clauseEnds(k int) bool {
+	if k >= len(r.toks) || r.toks[k].Flags&text.LineStart != 0 || r.endsSentence(k) || r.isPunct(k, ';') {
+		return true
+	}
+	if r.isPunct(k, ',') {
+		return k+1 >= len(r.toks) || !r.isDoubleQuoteTok(k+1)
+	}
+	return false
+}
+
+// clauseAttribution is an attribution with the token just past its clause.
+type clauseAttribution struct {
+	attribution
+	end int
+}
+
+// afterCue reads the cue and speaker of an attribution that starts at
+// token k, right after a closing mark.
+func (r *run) afterCue(q rawQuote, k, n int) (clauseAttribution, bool) {
+	d := k - 1
+	for d > q.close && r.isInvisible(d) {
+		d--
+	}
+	if r.isDash(d) && d > q.close {
 		// epigraph style: ”― Pamela Padilla
 		if m, ok := r.npRight(k, n); ok && m.kind == npName && (m.b >= n || r.toks[m.b].Flags&text.LineStart != 0 || r.toks[m.b].Kind == text.Punct) {
-			return attribution{m, ""}, true
+			return clauseAttribution{attribution{m, ""}, m.b}, true
 		}
 	}
 	hi := k
@@ -255,19 +304,19 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 		hi++
 	}
 	if r.isAccording(k) {
-		if m, ok := r.npRight(k+2, hi); ok {
-			return attribution{m, "according to"}, true
+		if m, ok := r.accordingTo(k+2, hi); ok {
+			return clauseAttribution{attribution{m, "according to"}, m.b}, true
 		}
 	}
 	if r.isCue(k) && !r.isParticiple(k) && !r.isTell(k) {
 		if m, ok := r.npRight(k+1, hi); ok {
-			return attribution{m, r.tokText(k)}, true
+			return clauseAttribution{attribution{m, r.tokText(k)}, m.b}, true
 		}
 	}
 	for v := k + 1; v < hi; v++ {
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, hi); ok {
-				return attribution{m, "according to"}, true
+			if m, ok := r.accordingTo(v+2, hi); ok {
+				return clauseAttribution{attribution{m, "according to"}, m.b}, true
 			}
 			break
 		}
@@ -285,13 +334,27 @@ func (r *run) after(q rawQuote) (attribution, bool) {
 			break
 		}
 		for g := k; g < m.a; g++ {
-			if r.toks[g].Kind != text.Word || r.cls(g)&(cNPStop|cPron) != 0 {
-				return attribution{}, false
+			if r.toks[g].Kind != text.Word || r.cls(g)&(cNPStop|cPron) != 0 || isSubordinator(r.tokText(g)) {
+				return clauseAttribution{}, false
 			}
 		}
-		return attribution{m, r.tokText(v)}, true
+		end := v + 1
+		for end < hi && r.isAdverb(end) {
+			end++
+		}
+		return clauseAttribution{attribution{m, r.tokText(v)}, end}, true
 	}
-	return attribution{}, false
+	return clauseAttribution{}, false
+}
+
+// isSubordinator reports a conjunction that opens a new clause: the verb
+// after it is not the quote's attribution (“…,” though she noted …).
+func isSubordinator(w string) bool {
+	switch w {
+	case "though", "although", "while", "whereas", "because", "since", "if", "unless", "when", "whether", "so", "yet", "but", "and":
+		return true
+	}
+	return false
 }
 
 // before reads an attribution right before the opening mark: Rutte said,
@@ -318,15 +381,28 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		lo = max(0, j-r.x.cfg.Window)
 		lo = max(lo, r.sentStart(j))
 	}
-	if r.isCue(j) {
-		if m, ok := r.npLeft(j, lo); ok {
-			return attribution{m, r.tokText(j)}, true
+	if (colon || r.isPunct(j+1, ',')) && lo < j && r.isUpperWord(lo) && r.cls(lo)&cVerb != 0 && r.toks[lo].Flags&text.SentStart != 0 {
+		// a verb-first sentence: "Remarked Center for Biological
+		// Diversity scientist Tierra Curry, “…”"
+		if m, ok := r.npEndingAt(j, lo+1, 0); ok && m.kind != npPron {
+			return attribution{m, strings.ToLower(r.tokText(lo))}, true
 		}
+	}
+	if r.isCue(j) {
 		if r.isParticiple(j) {
-			// Trump was defensive …, saying, “…”
+			// "Politico quoted Tim Manning … as saying “…”": the one quoted
+			if m, ok := r.quotedAs(j, lo); ok {
+				return attribution{m, r.tokText(j)}, true
+			}
+			// "Trump was defensive …, saying, “…”", "Trump issued a
+			// statement outside Washington, D.C. saying “…”": a
+			// participle's subject is its clause's subject
 			if m, ok := r.subject(lo, j); ok {
 				return attribution{m, r.tokText(j)}, true
 			}
+		}
+		if m, ok := r.npLeft(j, lo); ok {
+			return attribution{m, r.tokText(j)}, true
 		}
 		if m, ok := r.npRight(j+1, q.open); ok {
 			return attribution{m, r.tokText(j)}, true
@@ -336,25 +412,125 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		}
 	}
 	if colon && r.toks[j].Kind == text.Word {
-		if m, ok := r.npEndingAt(j, lo, 0); ok && m.kind != npPron {
-			if m.a > lo && (m.kind == npOtherDesc || r.cls(m.a-1)&cPrep != 0) {
-				// Sanders made the following comment: “…”
-				if s, ok := r.subject(lo, m.a); ok {
-					return attribution{s, ":"}, true
-				}
+		m, ok := r.npEndingAt(j, lo, 0)
+		if ok && m.kind == npPron && m.a == lo {
+			return attribution{m, ":"}, true // He: “…”
+		}
+		if ok && m.kind != npPron && m.a == lo {
+			return attribution{m, ":"}, true // PENCE: “…”, The statement: “…”
+		}
+		// A clause before the colon: its subject speaks (Sanders made the
+		// following comment: “…”; Bill Gerstenmaier of NASA spoke of the
+		// collaboration with SpaceX: “…”), unless the phrase before the
+		// colon is whom a statement is from or by (… the following
+		// statement from the king: “…”).
+		if ok && m.kind != npPron && m.a > lo && (m.kind == npName || m.kind == npPersonDesc) {
+			if w := r.tokText(m.a - 1); w == "from" || w == "by" {
+				return attribution{m, ":"}, true
 			}
+		}
+		if s, ok2 := r.subject(lo, j); ok2 && (!ok || s.a < m.a) {
+			return attribution{s, ":"}, true
+		}
+		if ok && m.kind != npPron {
 			return attribution{m, ":"}, true
 		}
 	}
 	// "According to X, “…”"
 	for v := j; v >= lo && v > j-10; v-- {
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, j+1); ok {
+			if m, ok := r.accordingTo(v+2, j+1); ok {
 				return attribution{m, "according to"}, true
 			}
 		}
 	}
 	return attribution{}, false
+}
+
+// actingIt reports an "it" that does something ("It also credited Leonov
+// …, noting …"): a past-tense verb follows, not a copula or an auxiliary
+// of the expletive "it is", "it has been".
+func (r *run) actingIt(k, limit int) bool {
+	j := k + 1
+	for j < limit && r.isAdverb(j) || j < limit && r.tokText(j) == "also" {
+		j++
+	}
+	if j >= limit || !r.isLower(j) || r.cls(j)&cSkip != 0 {
+		return false
+	}
+	w := r.tokText(j)
+	return len(w) > 4 && w[len(w)-2:] == "ed"
+}
+
+// passiveAgent reads a passive speech verb's agent: "Gutierrez was
+// described by the CBCP as “…”" — the CBCP speaks, not Gutierrez.
+func (r *run) passiveAgent(v, hi int) (np, bool) {
+	if v < 1 || v+2 >= hi || r.tokText(v+1) != "by" {
+		return np{}, false
+	}
+	switch r.tokText(v - 1) {
+	case "was", "were", "is", "are", "been", "being", "be":
+		return r.npRight(v+2, hi)
+	}
+	return np{}, false
+}
+
+// isInvisible reports a token that is only zero-width format characters.
+func (r *run) isInvisible(k int) bool {
+	t := r.toks[k]
+	if t.Kind == text.Word || t.Kind == text.Number || t.Kind == text.Quote {
+		return false
+	}
+	for _, c := range r.d.Text[t.Start:t.End] {
+		switch c {
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// quotedAs reads "quoted X as saying" ending at the participle j: X speaks.
+func (r *run) quotedAs(j, lo int) (np, bool) {
+	if j < 1 || r.tokText(j-1) != "as" {
+		return np{}, false
+	}
+	for p := j - 2; p >= lo && p > j-24; p-- {
+		switch r.tokText(p) {
+		case "quoted", "quotes", "quoting", "cited", "cites", "citing":
+			return r.npRight(p+1, j-1)
+		}
+	}
+	return np{}, false
+}
+
+// accordingTo reads the speaker after "according to": "according to X",
+// and "according to a tweet by X", where X, not the tweet, speaks.
+func (r *run) accordingTo(k, hi int) (np, bool) {
+	m, ok := r.npRight(k, hi)
+	if !ok || m.kind != npOtherDesc {
+		return m, ok
+	}
+	switch r.tokText(m.a) {
+	case "its", "his", "her", "their", "Its", "His", "Her", "Their":
+		// "According to its press release, the NBA was “…”": the
+		// possessor, the clause's subject, speaks
+		if m.b+1 < hi && r.isPunct(m.b, ',') {
+			if s, ok := r.npRight(m.b+1, hi); ok {
+				return s, true
+			}
+		}
+	}
+	for t := m.b; t < hi && t < m.b+5; t++ {
+		if r.toks[t].Kind == text.Word && r.tokText(t) == "by" {
+			if p, ok := r.npRight(t+1, hi); ok && (p.kind == npName || p.kind == npPersonDesc) {
+				return p, true
+			}
+			break
+		}
+	}
+	return m, ok
 }
 
 // embeddedLeft attributes a quote inside a sentence to the subject of the
@@ -374,7 +550,7 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			break
 		}
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, q.open); ok {
+			if m, ok := r.accordingTo(v+2, q.open); ok {
 				best, found = attribution{m, "according to"}, true
 			}
 			continue
@@ -382,11 +558,12 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 		if !r.isCue(v) {
 			continue
 		}
+		if m, ok := r.passiveAgent(v, q.open); ok {
+			best, found = attribution{m, r.tokText(v)}, true
+			continue
+		}
 		if m, ok := r.npLeft(v, s); ok {
 			best, found = attribution{m, r.tokText(v)}, true
-			if m.kind != npPron || m.a == s {
-				continue
-			}
 			continue
 		}
 		if m, ok := r.subject(s, v); ok {
@@ -414,7 +591,7 @@ func (r *run) embeddedRight(q rawQuote, qi int) (attribution, bool) {
 			break
 		}
 		if r.isAccording(v) {
-			if m, ok := r.npRight(v+2, hi); ok {
+			if m, ok := r.accordingTo(v+2, hi); ok {
 				return attribution{m, "according to"}, true
 			}
 		}
@@ -451,7 +628,7 @@ func (r *run) subject(s, limit int) (np, bool) {
 		}
 		c := r.cls(k)
 		if c&cPron != 0 && r.isLowerOrSentStart(k) {
-			if w := r.tokText(k); w == "it" || w == "It" || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
+			if w := r.tokText(k); (w == "it" || w == "It") && !r.actingIt(k, limit) || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
 				continue
 			}
 			return np{a: k, b: k + 1, kind: npPron}, true
@@ -491,6 +668,18 @@ func (r *run) resolve(n np) speakerRef {
 	case npName:
 		r.ensureNames()
 		nr := r.runAt(n.a, n.b)
+		if nr.a > n.a && nr.person {
+			// an affiliation before the name ("Stanford University
+			// economist Jane Roe", "Coast Guard Commandant John Doe")
+			// describes the person: the person, with the titles right
+			// before the name ("Rep."), is the speaker
+			a := nr.a
+			for a > n.a && r.isTitleTok(a-1) {
+				a--
+			}
+			ref.start = int(r.toks[a].Start)
+			ref.name = r.d.Text[ref.start:ref.end]
+		}
 		if e := r.link(ref.start, ref.end, nr.surname); e >= 0 {
 			ref.entity, ref.name = e, r.ents[e].Text
 			return ref
@@ -537,13 +726,19 @@ func (r *run) isTitleTok(k int) bool {
 	return t.Flags&text.HasPeriod != 0 && t.End-t.Start > 2 && t.Flags&text.AllUpper == 0 && r.d.Text[t.End-1] == '.'
 }
 
-// resolvePerson points ref's name (and entity) at the nearest named person
-// before token k whose gender does not contradict g.
+// resolvePerson points ref's name (and entity) at the person a pronoun at
+// token k refers to, of a gender that does not contradict g. Salience
+// follows recency by sentence: the latest sentence before k (or k's own)
+// that names a compatible person decides, and within it the subject (the
+// first such person not governed by a preposition) beats the objects, so
+// "Trump attacked Cruz. He said" is Trump, and a paragraph that opens
+// with a new subject takes over from the people of earlier paragraphs.
 func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 	r.ensureNames()
 	names := r.sc.names
 	i, _ := slices.BinarySearchFunc(names, k, func(nr nameRun, k int) int { return nr.a - k })
 	i--
+	best, bestSent := -1, -1
 	// the nearest few hundred names are plenty, and keep adversarial
 	// articles linear
 	for stop := max(0, i-300); i >= stop; i-- {
@@ -554,14 +749,43 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 		if g != 0 && nr.gender != 0 && nr.gender != g {
 			continue
 		}
-		s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
-		if ent := r.link(s, e, nr.surname); ent >= 0 {
-			ref.entity, ref.name = ent, r.ents[ent].Text
-			return
+		sent := r.d.SentenceOf(nr.a)
+		if best >= 0 && sent != bestSent {
+			break // an earlier sentence: the latest one with a person decides
 		}
-		ref.name = r.canonical(*nr)
+		if best < 0 || !r.afterPrep(nr.a) || r.afterPrep(names[best].a) {
+			best, bestSent = i, sent
+		}
+	}
+	if best < 0 {
 		return
 	}
+	nr := &names[best]
+	s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
+	if ent := r.link(s, e, nr.surname); ent >= 0 {
+		ref.entity, ref.name = ent, r.ents[ent].Text
+		return
+	}
+	ref.name = r.canonical(*nr)
+}
+
+// afterPrep reports a name governed by a preposition, possibly through a
+// title or determiner ("to President Obama", "with the Rev. Al Sharpton"):
+// an object, not a subject.
+func (r *run) afterPrep(a int) bool {
+	for p := a - 1; p >= 0 && p >= a-3; p-- {
+		if r.toks[p].Kind != text.Word {
+			return false
+		}
+		c := r.cls(p)
+		if c&cPrep != 0 && r.isLower(p) {
+			return true
+		}
+		if c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
+			return false
+		}
+	}
+	return false
 }
 
 // link finds the entity a speaker span belongs to: one with a mention

@@ -8,6 +8,10 @@
 // is one pass over the title and body tokens with a hash lookup per token (and
 // per phrase prefix); repeated words count less each time, title words count
 // more, and evidence for a deeper concept rolls up to its top-level topic.
+// Beside the lexicon, known entities (an embedded gazetteer, or any
+// EntityTopics such as a knowledge base) and a small learned model
+// (data/model.bin.gz) add evidence, so that a headline alone still gets its
+// best topic: every text with words gets one, scored by how sure it is.
 package topics
 
 import (
@@ -15,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -29,6 +34,12 @@ var handLexicon string
 
 //go:embed data/NOTICE.md
 var notice string
+
+//go:embed data/model.bin.gz
+var modelFile []byte
+
+//go:embed data/entity-topics.tsv.gz
+var entityTopicsGz []byte
 
 // Notice returns the attribution of the embedded IPTC vocabulary (CC BY 4.0)
 // and the origin of the hand-written lexicon.
@@ -67,6 +78,21 @@ type Config struct {
 	// NoIPTC leaves out the evidence derived from the IPTC labels and
 	// definitions (the other ablation).
 	NoIPTC bool
+	// NoModel leaves out the learned model (an ablation, and how the
+	// model's training labels are made).
+	NoModel bool
+	// ModelWeight is the evidence the learned model adds, spread over the
+	// top-level topics by its probabilities: decisive for a headline,
+	// negligible beside a full article's lexicon evidence.
+	ModelWeight float64
+	// EntityWeight is the evidence of one mention of a known entity (a
+	// club, a company, a legislator); an entity mentioned n times counts
+	// 1+ln n mentions.
+	EntityWeight float64
+	// Entities says which topic a named entity is evidence for. nil means
+	// the embedded gazetteer (data/entity-topics.tsv); a knowledge base can
+	// stand in for it.
+	Entities EntityTopics
 }
 
 // DefaultConfig returns the settings the package is measured with.
@@ -81,6 +107,8 @@ func DefaultConfig() Config {
 		DeepMinEvidence: 5,
 		DeepMinShare:    0.4,
 		MaxTopics:       6,
+		ModelWeight:     3,
+		EntityWeight:    1.5,
 	}
 }
 
@@ -99,6 +127,8 @@ func (c Config) withDefaults() Config {
 	set(&c.MinScore, d.MinScore)
 	set(&c.DeepMinEvidence, d.DeepMinEvidence)
 	set(&c.DeepMinShare, d.DeepMinShare)
+	set(&c.ModelWeight, d.ModelWeight)
+	set(&c.EntityWeight, d.EntityWeight)
 	if c.MaxTopics == 0 {
 		c.MaxTopics = d.MaxTopics
 	}
@@ -118,6 +148,8 @@ func (c Config) Validate() error {
 	pos("Saturation", c.Saturation)
 	pos("MinEvidence", c.MinEvidence)
 	pos("DeepMinEvidence", c.DeepMinEvidence)
+	pos("ModelWeight", c.ModelWeight)
+	pos("EntityWeight", c.EntityWeight)
 	frac := func(name string, v float64) {
 		if !(v >= 0 && v <= 1) {
 			errs = append(errs, fmt.Errorf("topics: %s must be in [0,1], got %v", name, v))
@@ -142,6 +174,10 @@ type Tagger struct {
 	vocab   *vocabulary
 	lex     lexicon
 	policy  []policyLink
+	model   *model
+	mnodes  []int // vocabulary node of each model class
+	sport   int   // node of the sport topic, -1 if absent
+	ents    EntityTopics
 	damp    [256]float32 // weight of the n-th hit of the same term: 1/sqrt(n)
 	scratch sync.Pool
 }
@@ -170,6 +206,36 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	t := &Tagger{cfg: cfg, vocab: v, policy: policy, lex: lexicon{
 		terms: freeze(terms.entries), org: freeze(org.entries), role: freeze(role.entries)}}
+	if !cfg.NoModel && !cfg.IPTCOnly && len(modelFile) > 0 {
+		m, err := decodeModel(modelFile)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range m.classes {
+			n, ok := v.byCode[c]
+			if !ok {
+				return nil, fmt.Errorf("topics model: class %s is not in the vocabulary", c)
+			}
+			t.mnodes = append(t.mnodes, n)
+		}
+		t.model = m
+	}
+	t.sport = -1
+	if n, ok := v.byCode["medtop:15000000"]; ok && !cfg.IPTCOnly {
+		t.sport = n
+	}
+	t.ents = cfg.Entities
+	if t.ents == nil && !cfg.IPTCOnly && len(entityTopicsGz) > 0 {
+		tsv, err := gunzip(entityTopicsGz)
+		if err != nil {
+			return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
+		}
+		g, err := ParseGazetteer(tsv)
+		if err != nil {
+			return nil, err
+		}
+		t.ents = g
+	}
 	for i := 1; i < len(t.damp); i++ {
 		t.damp[i] = float32(1 / math.Sqrt(float64(i)))
 	}
@@ -193,6 +259,8 @@ type scratch struct {
 	subTouched  []int32
 	names       [maxNames]roleName
 	nnames      int
+	feats       []uint64  // learned-model features
+	prob        []float64 // learned-model probabilities
 }
 
 // maxNames bounds the surnames remembered per article; later ones are
@@ -319,6 +387,12 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 		}
 		w := src[tok.Start:tok.End]
 		capital := tok.Flags&text.Upper != 0
+		if t.sport >= 0 && i > 0 && i+1 < len(d.Tokens) &&
+			d.Tokens[i-1].Flags&text.Upper != 0 && d.Tokens[i+1].Flags&text.Upper != 0 &&
+			d.Tokens[i-1].Kind == text.Word && d.Tokens[i+1].Kind == text.Word && isMatchCue(w, tok.Kind == text.Number) {
+			// "Dundee Utd 4-1 Aberdeen", "Worcester v Sale": a fixture
+			s.addNode(t.sport, matchWeight*mult)
+		}
 		h, hb := hashWord(w)
 		if capital && tok.Kind == text.Word && tok.Flags&text.SentStart == 0 {
 			if role >= 0 {
@@ -366,6 +440,26 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 	if role >= 0 && nameLen > 0 {
 		s.remember(nameLast, role)
 	}
+}
+
+// matchWeight is the evidence of a fixture or a result between two names.
+const matchWeight = 3
+
+// isMatchCue reports a score ("4-1", "31-37") or "v"/"vs" between names.
+func isMatchCue(w string, number bool) bool {
+	if !number {
+		return w == "v" || w == "vs" || w == "v." || w == "vs."
+	}
+	dash := strings.IndexByte(w, '-')
+	if dash < 1 || dash > 3 || len(w)-dash-1 < 1 || len(w)-dash-1 > 3 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if i != dash && (w[i] < '0' || w[i] > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // entityCues adds evidence from ORG names: "... plc" is a company, "... FC"
@@ -423,6 +517,21 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 	t.scan(s, body, float32(t.cfg.LeadWeight), lead, 1)
 	if !t.cfg.IPTCOnly {
 		t.entityCues(s, entities)
+		t.entityTopics(s, entities)
+	}
+	if t.model != nil {
+		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens)
+		if len(s.feats) > 0 {
+			if len(s.prob) < len(t.mnodes) {
+				s.prob = make([]float64, len(t.mnodes))
+			}
+			t.model.predict(s.feats, s.prob[:len(t.mnodes)])
+			for c, n := range t.mnodes {
+				if w := float32(t.cfg.ModelWeight * s.prob[c]); w > 1e-3 {
+					s.addNode(n, w)
+				}
+			}
+		}
 	}
 	return t.decide(s)
 }
@@ -480,7 +589,7 @@ func (t *Tagger) decide(s *scratch) []event.Topic {
 			best = math.Max(best, r)
 		}
 	}
-	if best < t.cfg.MinEvidence || t.cfg.MaxTopics == 0 {
+	if best <= 0 || t.cfg.MaxTopics == 0 {
 		return []event.Topic{}
 	}
 	ts := tops[:nt]
@@ -493,13 +602,16 @@ func (t *Tagger) decide(s *scratch) []event.Topic {
 	out := make([]event.Topic, 0, 4)
 	var deepBuf [32]scored
 	deep := deepBuf[:0]
-	for _, tp := range ts {
+	for i, tp := range ts {
 		rel := tp.raw / best
 		score := (1 - math.Exp(-tp.raw/t.cfg.Saturation)) * rel
-		if rel < t.cfg.MinRelative || score < t.cfg.MinScore {
+		// The best topic is always emitted, however weak its evidence (a
+		// headline): its low score says how sure the tagger is. Others
+		// must pass the thresholds.
+		if i > 0 && (best < t.cfg.MinEvidence || rel < t.cfg.MinRelative || score < t.cfg.MinScore) {
 			break // sorted: nothing further passes MinRelative, and score falls with raw
 		}
-		out = append(out, t.topic(tp.node, score))
+		out = append(out, t.topic(tp.node, math.Max(score, 0.001)))
 		if t.cfg.NoDeep {
 			continue
 		}

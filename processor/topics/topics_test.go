@@ -261,9 +261,14 @@ func TestMatching(t *testing.T) {
 
 func TestEmptyAndThresholds(t *testing.T) {
 	tg := newTagger(t, Config{})
+	// a text with words always gets its best topic, however weak: a
+	// headline must not go untagged; its low score says how unsure it is
+	got := tag(tg, "", "It was a day like any other, they said.", nil)
+	if len(got) != 1 || got[0].Score >= DefaultConfig().MinScore {
+		t.Fatalf("no evidence: topics = %v, want one low-scored topic", got)
+	}
 	for _, tc := range []struct{ name, title, body string }{
 		{"empty", "", ""},
-		{"no evidence", "", "It was a day like any other, they said."},
 		{"punctuation", "...", "!!! ??? “” --"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,7 +282,7 @@ func TestEmptyAndThresholds(t *testing.T) {
 		t.Fatalf("nil docs: %v", got)
 	}
 	// a strong main topic hides a faint one
-	got := tag(tg, "Cup final", "The striker scored twice as the team won the league title; the club's bank paid.", nil)
+	got = tag(tg, "Cup final", "The striker scored twice as the team won the league title; the club's bank paid.", nil)
 	for _, tp := range got {
 		if strings.HasPrefix(tp.Code, "medtop:04") {
 			t.Fatalf("faint economy evidence emitted: %v", got)

@@ -31,6 +31,8 @@ func run() error {
 	flag.Float64Var(&cfg.TitleWeight, "title-weight", cfg.TitleWeight, "title evidence multiplier")
 	flag.Float64Var(&cfg.LeadWeight, "lead-weight", cfg.LeadWeight, "first-sentence evidence multiplier")
 	flag.Float64Var(&cfg.MinRelative, "min-relative", cfg.MinRelative, "drop topics below this fraction of the best")
+	flag.BoolVar(&cfg.NoModel, "no-model", false, "ablation: leave out the learned model")
+	flag.Float64Var(&cfg.ModelWeight, "model-weight", cfg.ModelWeight, "evidence the learned model adds")
 	topicMap := flag.String("topic-map", "", "write {code: top-level code} JSON to this file and exit")
 	flag.Parse()
 	tg, err := topics.New(cfg)

@@ -1,0 +1,302 @@
+// Command trainmodel builds the topic stage's data files from shippable
+// data in the shared data directory: the learned model
+// (data/model.bin.gz) and the entity gazetteer (data/entity-topics.tsv).
+//
+// The model's labels come from the lexicon tagger (without the model) on
+// full texts: Wikinews articles (minus the ids of any development set,
+// -exclude) and the documents of the NER training corpora. Each labelled
+// text gives the model several examples: its headline, its first
+// sentence, and chunks of about 40 words, so it learns to decide from
+// little text. Evaluation sets are never read.
+//
+//	go run ./processor/topics/internal/trainmodel -data ../shared/data -exclude ids.txt
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/newsenrich/newsenrich/processor/text"
+	"github.com/newsenrich/newsenrich/processor/topics"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "trainmodel:", err)
+		os.Exit(1)
+	}
+}
+
+type doc struct {
+	id    string
+	title string
+	sents []string
+}
+
+func run() error {
+	data := flag.String("data", "../shared/data", "shared data directory")
+	exclude := flag.String("exclude", "", "file of article ids to leave out (one per line): development sets")
+	out := flag.String("out", "processor/topics/data/model.bin.gz", "model output")
+	entsOut := flag.String("entities-out", "processor/topics/data/entity-topics.tsv.gz", "gazetteer output, gzip-compressed (empty: skip)")
+	minScore := flag.Float64("min-score", 0.45, "least lexicon score of a label")
+	chunk := flag.Int("chunk", 20, "words per chunk example")
+	buckets := flag.Int("buckets", 1<<15, "hash buckets")
+	epochs := flag.Int("epochs", 6, "training epochs")
+	balance := flag.Float64("balance", 0, "class balance exponent (0 = corpus mix, 1 = equal classes)")
+	noPrior := flag.Bool("no-prior", false, "drop the class bias")
+	rate := flag.Float64("rate", 0.5, "learning rate")
+	labelFiles := flag.String("labels", "", "comma list of gold JSONL files ({id, topics}) whose hand-made topic labels replace the lexicon's for those articles")
+	iptcRepeat := flag.Int("iptc", 0, "times each IPTC concept's label and definition is an example (0 = none)")
+	flag.Parse()
+
+	skip := map[string]bool{}
+	if *exclude != "" {
+		b, err := os.ReadFile(*exclude)
+		if err != nil {
+			return err
+		}
+		for _, l := range strings.Fields(string(b)) {
+			skip[l] = true
+		}
+	}
+	var docs []doc
+	arts, _ := filepath.Glob(filepath.Join(*data, "articles", "*.jsonl"))
+	for _, p := range arts {
+		ds, err := readArticles(p, skip)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, ds...)
+	}
+	conlls, _ := filepath.Glob(filepath.Join(*data, "ner", "train", "*.conll"))
+	for _, p := range conlls {
+		ds, err := readConll(p)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, ds...)
+	}
+	if len(docs) == 0 {
+		return fmt.Errorf("no training text under %s", *data)
+	}
+	hand := map[string]string{}
+	for _, f := range strings.Split(*labelFiles, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if err := readLabels(f, skip, hand); err != nil {
+			return err
+		}
+	}
+	lex, err := topics.New(topics.Config{NoModel: true})
+	if err != nil {
+		return err
+	}
+	top := lex.TopLevel()
+	var ex []topics.Example
+	perCode := map[string]int{}
+	var td, bd text.Doc
+	for _, d := range docs {
+		body := strings.Join(d.sents, " ")
+		td.Reset(d.title)
+		bd.Reset(body)
+		code, ok := hand[d.id]
+		if !ok {
+			ts := lex.Topics(&td, &bd, nil)
+			if len(ts) == 0 || ts[0].Score < *minScore {
+				continue
+			}
+			code = top[ts[0].Code]
+		}
+		perCode[code]++
+		ex = append(ex, topics.Example{Title: d.title, Body: body, Code: code})
+		if d.title != "" {
+			ex = append(ex, topics.Example{Body: d.title, Code: code})
+		}
+		if len(d.sents) > 1 {
+			ex = append(ex, topics.Example{Title: d.title, Body: d.sents[0], Code: code})
+		}
+		words := strings.Fields(body)
+		if len(words) > 2**chunk {
+			for i := 0; i < len(words); i += *chunk {
+				ex = append(ex, topics.Example{Body: strings.Join(words[i:min(len(words), i+*chunk)], " "), Code: code})
+			}
+		}
+	}
+	if *iptcRepeat > 0 {
+		// The IPTC vocabulary's own labels and definitions: short texts
+		// with a known topic, much like headlines.
+		rows, err := readTSV(filepath.Join(*data, "topics", "iptc-mediatopics.tsv"))
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range rows {
+			code, ok := top[r["code"]]
+			if !ok || r["retired"] == "yes" {
+				continue
+			}
+			for i := 0; i < *iptcRepeat; i++ {
+				ex = append(ex, topics.Example{Body: r["label_en"], Code: code},
+					topics.Example{Title: r["label_en"], Body: r["definition_en"], Code: code})
+			}
+			n++
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: %d IPTC concepts as examples\n", n)
+	}
+	codes := make([]string, 0, len(perCode))
+	for c := range perCode {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		fmt.Fprintf(os.Stderr, "  %s %d texts\n", c, perCode[c])
+	}
+	fmt.Fprintf(os.Stderr, "trainmodel: %d texts read, %d labelled, %d examples\n", len(docs), sum(perCode), len(ex))
+	var buf bytes.Buffer
+	if err := topics.TrainModel(ex, topics.TrainOptions{Buckets: *buckets, Epochs: *epochs, Seed: 1, Balance: *balance, NoPrior: *noPrior, Rate: *rate}, &buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d bytes)\n", *out, buf.Len())
+	if *entsOut != "" {
+		n, err := writeGazetteer(*data, *entsOut)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d names)\n", *entsOut, n)
+	}
+	return nil
+}
+
+// readLabels reads the main (first) topic of each article of a gold file.
+// Ids in skip (development sets) are refused: they must never train.
+func readLabels(path string, skip map[string]bool, out map[string]string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var g struct {
+			ID     string   `json:"id"`
+			Topics []string `json:"topics"`
+		}
+		if err := json.Unmarshal(line, &g); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if skip[g.ID] {
+			return fmt.Errorf("%s: %s is a development article", path, g.ID)
+		}
+		if len(g.Topics) > 0 {
+			out[g.ID] = g.Topics[0]
+		}
+	}
+	return nil
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func readArticles(path string, skip map[string]bool) ([]doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []doc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var a struct{ ID, Title, Body string }
+		if strings.HasSuffix(path, ".json") {
+			continue
+		}
+		if err := json.Unmarshal(line, &a); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if skip[a.ID] {
+			continue
+		}
+		var sents []string
+		for _, p := range strings.Split(a.Body, "\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				sents = append(sents, p)
+			}
+		}
+		out = append(out, doc{id: a.ID, title: a.Title, sents: sents})
+	}
+	return out, sc.Err()
+}
+
+// readConll groups a token<TAB>tag file into documents: "# doc" lines
+// start one; a file without them is cut into runs of 8 sentences.
+func readConll(path string) ([]doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []doc
+	var cur doc
+	var sent []string
+	hasDocs := false
+	flushSent := func() {
+		if len(sent) > 0 {
+			cur.sents = append(cur.sents, strings.Join(sent, " "))
+			sent = sent[:0]
+		}
+		if !hasDocs && len(cur.sents) >= 8 {
+			out = append(out, cur)
+			cur = doc{}
+		}
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if strings.HasPrefix(l, "# doc") {
+			hasDocs = true
+			flushSent()
+			if len(cur.sents) > 0 {
+				out = append(out, cur)
+			}
+			cur = doc{}
+			continue
+		}
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		if strings.TrimSpace(l) == "" {
+			flushSent()
+			continue
+		}
+		tok, _, _ := strings.Cut(l, "\t")
+		sent = append(sent, tok)
+	}
+	flushSent()
+	if len(cur.sents) > 0 {
+		out = append(out, cur)
+	}
+	return out, sc.Err()
+}

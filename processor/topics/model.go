@@ -1,0 +1,192 @@
+package topics
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// The learned model is a hashed linear classifier over the 17 top-level
+// topics: each lower-cased word (and word pair) of the title and the start
+// of the body is hashed into one of a fixed number of buckets, and each
+// bucket holds one int8 weight per topic. It sits beside the lexicon and
+// matters most where the lexicon has little to go on: a headline, a
+// one-sentence wire item. It was trained (internal/trainmodel) on
+// shippable text labelled by the lexicon on full articles, with the
+// headlines and first sentences of those articles as extra short examples.
+
+// modelMagic opens a model file.
+const modelMagic = "NETM1\n"
+
+// modelTokens is how many body tokens the model reads: enough for a lead,
+// and it keeps the model's cost flat on long articles, where the lexicon
+// has evidence to spare.
+const modelTokens = 120
+
+// model is the decoded linear classifier.
+type model struct {
+	buckets uint32
+	classes []string // top-level codes, one per output
+	scale   float32  // weight = int8 * scale
+	bias    []float32
+	w       []int8 // buckets × len(classes)
+}
+
+// appendFeatures appends the hash of every feature of the texts to dst:
+// each word, and each pair of adjacent words; title first, then at most max
+// body tokens. It is the one featuriser both training and tagging use.
+func appendFeatures(dst []uint64, title, body *text.Doc, max int) []uint64 {
+	each := func(d *text.Doc, limit int) {
+		if d == nil {
+			return
+		}
+		var prev uint64
+		havePrev := false
+		for i := range d.Tokens {
+			if i >= limit {
+				return
+			}
+			tok := &d.Tokens[i]
+			if tok.Kind != text.Word && tok.Kind != text.Number || tok.Start < 0 || tok.End > int32(len(d.Text)) || tok.Start > tok.End {
+				havePrev = false
+				continue
+			}
+			h, _ := hashWord(d.Text[tok.Start:tok.End])
+			if tok.Kind == text.Number {
+				h = 0x9e3779b97f4a7c15 // every number is one feature
+			}
+			dst = append(dst, h)
+			if havePrev {
+				dst = append(dst, combine(prev, h))
+			}
+			prev, havePrev = h, true
+		}
+	}
+	each(title, 1<<30)
+	each(body, max)
+	return dst
+}
+
+// bucket maps a feature hash to its bucket.
+func bucketOf(h uint64, buckets uint32) uint32 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return uint32(h % uint64(buckets))
+}
+
+// predict writes the class probabilities for the features into p (len =
+// number of classes). Each feature counts 1/sqrt(len(feats)).
+func (m *model) predict(feats []uint64, p []float64) {
+	n := len(m.classes)
+	var acc [32]int32
+	for _, h := range feats {
+		b := int(bucketOf(h, m.buckets)) * n
+		for c, w := range m.w[b : b+n] {
+			acc[c] += int32(w)
+		}
+	}
+	norm := 0.0
+	if len(feats) > 0 {
+		norm = float64(m.scale) / math.Sqrt(float64(len(feats)))
+	}
+	best := math.Inf(-1)
+	for c := 0; c < n; c++ {
+		p[c] = float64(m.bias[c]) + float64(acc[c])*norm
+		best = math.Max(best, p[c])
+	}
+	sum := 0.0
+	for c := 0; c < n; c++ {
+		p[c] = math.Exp(p[c] - best)
+		sum += p[c]
+	}
+	for c := 0; c < n; c++ {
+		p[c] /= sum
+	}
+}
+
+func gunzip(b []byte) (string, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	raw, err := io.ReadAll(zr)
+	return string(raw), err
+}
+
+// decodeModel reads a gzip-compressed model file.
+func decodeModel(b []byte) (*model, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("topics model: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("topics model: %w", err)
+	}
+	if !bytes.HasPrefix(raw, []byte(modelMagic)) {
+		return nil, errors.New("topics model: bad magic")
+	}
+	r := bytes.NewReader(raw[len(modelMagic):])
+	var hdr struct {
+		Buckets uint32
+		Classes uint8
+		Scale   float32
+	}
+	if err := binary.Read(r, binary.LittleEndian, &hdr); err != nil {
+		return nil, fmt.Errorf("topics model header: %w", err)
+	}
+	if hdr.Classes == 0 || hdr.Classes > 32 || hdr.Buckets == 0 || hdr.Buckets > 1<<22 {
+		return nil, fmt.Errorf("topics model: %d classes, %d buckets", hdr.Classes, hdr.Buckets)
+	}
+	m := &model{buckets: hdr.Buckets, scale: hdr.Scale, bias: make([]float32, hdr.Classes)}
+	for i := 0; i < int(hdr.Classes); i++ {
+		var code [15]byte // "medtop:01000000"
+		if _, err := io.ReadFull(r, code[:]); err != nil {
+			return nil, fmt.Errorf("topics model classes: %w", err)
+		}
+		m.classes = append(m.classes, string(code[:]))
+	}
+	if err := binary.Read(r, binary.LittleEndian, m.bias); err != nil {
+		return nil, fmt.Errorf("topics model bias: %w", err)
+	}
+	m.w = make([]int8, int(hdr.Buckets)*int(hdr.Classes))
+	if err := binary.Read(r, binary.LittleEndian, m.w); err != nil {
+		return nil, fmt.Errorf("topics model weights: %w", err)
+	}
+	return m, nil
+}
+
+// encode writes the model in the format decodeModel reads.
+func (m *model) encode(w io.Writer) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(modelMagic)
+	hdr := struct {
+		Buckets uint32
+		Classes uint8
+		Scale   float32
+	}{m.buckets, uint8(len(m.classes)), m.scale}
+	_ = binary.Write(&buf, binary.LittleEndian, hdr)
+	for _, c := range m.classes {
+		if len(c) != 15 {
+			return fmt.Errorf("topics model: class code %q is not medtop:NNNNNNNN", c)
+		}
+		buf.WriteString(c)
+	}
+	_ = binary.Write(&buf, binary.LittleEndian, m.bias)
+	_ = binary.Write(&buf, binary.LittleEndian, m.w)
+	if _, err := zw.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	return zw.Close()
+}
