@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -115,15 +114,14 @@ func (cfg *Config) validate() error {
 
 // Consumer is a consumer-group member with an offset tracker.
 type Consumer struct {
-	cfg       Config
-	log       *slog.Logger
-	m         Metrics
-	dialer    *kafka.Dialer
-	transport *kafka.Transport
-	client    *kafka.Client
-	addr      net.Addr
-	tracker   *Tracker
-	records   chan item
+	cfg     Config
+	log     *slog.Logger
+	m       Metrics
+	dialer  *kafka.Dialer
+	fetcher *Fetcher
+	client  *kafka.Client
+	tracker *Tracker
+	records chan item
 
 	joined   atomic.Bool
 	owned    atomic.Int64
@@ -157,22 +155,19 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Consumer, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	transport := &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second,
-		// Short-lived metadata: a restarted or moved leader is found again quickly.
-		MetadataTTL: 2 * time.Second}
-	addr := kafka.TCP(cfg.Brokers...)
+	f := NewFetcher(FetcherConfig{Brokers: cfg.Brokers, ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL,
+		MaxWait: cfg.MaxWait, MaxBytes: cfg.FetchMaxBytes})
 	return &Consumer{
-		cfg:       cfg,
-		log:       log,
-		m:         m,
-		dialer:    &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL},
-		transport: transport,
-		client:    &kafka.Client{Addr: addr, Timeout: 10 * time.Second, Transport: transport},
-		addr:      addr,
-		tracker:   NewTracker(),
-		records:   make(chan item),
-		stopping:  make(chan struct{}),
-		runDone:   make(chan struct{}),
+		fetcher:  f,
+		cfg:      cfg,
+		log:      log,
+		m:        m,
+		dialer:   &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL},
+		client:   &kafka.Client{Addr: f.addr, Timeout: 10 * time.Second, Transport: f.transport},
+		tracker:  NewTracker(),
+		records:  make(chan item),
+		stopping: make(chan struct{}),
+		runDone:  make(chan struct{}),
 	}, nil
 }
 
@@ -286,7 +281,7 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 		c.log.Log(ctx, lvl, what+"; retrying", "topic", tp.Topic, "partition", tp.Partition, "offset", offset, "err", err)
 	}
 	for offset < 0 {
-		o, err := c.resolveOffset(ctx, tp, offset)
+		o, err := resolveOffset(ctx, c.client, tp, offset)
 		if err == nil {
 			offset = o
 			break
@@ -306,15 +301,15 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 			idle()
 			return
 		}
-		res, err := c.fetchOnce(ctx, tp, offset)
+		res, err := c.fetcher.Fetch(ctx, tp.Topic, tp.Partition, offset)
 		if ctx.Err() != nil {
 			return
 		}
-		c.m.ObserveFetch(len(res.msgs), res.bytes, err)
+		c.m.ObserveFetch(len(res.Records), res.Bytes, err)
 		if errors.Is(err, kafka.OffsetOutOfRange) {
 			// The records at offset are gone (retention): nothing can be
 			// read there; restart at the log start.
-			o, rerr := c.resolveOffset(ctx, tp, kafka.FirstOffset)
+			o, rerr := resolveOffset(ctx, c.client, tp, kafka.FirstOffset)
 			if rerr == nil && o > offset {
 				c.log.Error("committed offset is below the log start (records expired unread); continuing at the log start",
 					"topic", tp.Topic, "partition", tp.Partition, "offset", offset, "log_start", o)
@@ -335,10 +330,10 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 			lastErr = ""
 		}
 		bo.Reset()
-		if res.skipped > 0 {
-			c.m.Skipped(res.skipped)
+		if res.Skipped > 0 {
+			c.m.Skipped(res.Skipped)
 		}
-		for _, m := range res.msgs {
+		for _, m := range res.Records {
 			select {
 			case c.records <- item{msg: m, epoch: epoch}:
 			case <-ctx.Done():
@@ -351,24 +346,28 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 				return
 			}
 		}
-		if last := offset; len(res.msgs) > 0 {
-			last = res.msgs[len(res.msgs)-1].Offset + 1
-			if res.next > last {
-				// Markers or aborted records after the last record handed
-				// out: move the commit point over them.
-				select {
-				case c.records <- item{msg: kafka.Message{Topic: tp.Topic, Partition: tp.Partition}, epoch: epoch, skipTo: res.next}:
-				case <-ctx.Done():
-					return
-				case <-c.stopping:
-					idle()
-					return
-				}
-			}
-		} else if res.next > offset {
-			c.tracker.Skip(epoch, tp, res.next)
+		last := offset
+		if len(res.Records) > 0 {
+			last = res.Records[len(res.Records)-1].Offset + 1
 		}
-		offset = max(offset, res.next)
+		if res.Next > last {
+			// Markers or aborted records after the last record handed out:
+			// move the commit point over them. This goes through Fetch too,
+			// so that it is applied after the records before it were
+			// tracked.
+			select {
+			case c.records <- item{msg: kafka.Message{Topic: tp.Topic, Partition: tp.Partition}, epoch: epoch, skipTo: res.Next}:
+			case <-ctx.Done():
+				return
+			case <-c.stopping:
+				idle()
+				return
+			case <-runCtx.Done():
+				idle()
+				return
+			}
+		}
+		offset = max(offset, res.Next)
 	}
 }
 
@@ -555,11 +554,12 @@ func (c *Consumer) Close(ctx context.Context) error {
 	if c.runCalled.Load() {
 		<-c.runDone
 	}
-	c.transport.CloseIdleConnections()
+	c.fetcher.Close()
 	c.finalMu.Lock()
 	defer c.finalMu.Unlock()
 	return c.finalErr
 }
+
 // RunLag measures consumer lag every LagInterval until ctx ends.
 func (c *Consumer) RunLag(ctx context.Context) error {
 	t := time.NewTicker(c.cfg.LagInterval)
@@ -638,4 +638,3 @@ func (c *Consumer) MeasureLag(ctx context.Context) error {
 	}
 	return nil
 }
-

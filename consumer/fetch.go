@@ -2,15 +2,18 @@ package consumer
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sort"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/protocol"
 	fetchapi "github.com/segmentio/kafka-go/protocol/fetch"
+	"github.com/segmentio/kafka-go/sasl"
 )
 
 // Read-committed input. kafka-go's Reader hands transaction markers out as
@@ -135,61 +138,119 @@ func readBytes(b protocol.Bytes) ([]byte, error) {
 	return protocol.ReadAll(b)
 }
 
-// fetchOnce sends one read_committed Fetch for tp at offset.
-func (c *Consumer) fetchOnce(ctx context.Context, tp TP, offset int64) (fetchResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.MaxWait+10*time.Second)
+// Fetcher reads partitions directly with read_committed Fetch requests
+// (see the top of this file). The consumer's partition loops use one, and
+// so does `newsenrich replay`, which reads outside the group.
+type Fetcher struct {
+	transport *kafka.Transport
+	addr      net.Addr
+	maxWait   time.Duration
+	maxBytes  int
+}
+
+// FetcherConfig configures a Fetcher.
+type FetcherConfig struct {
+	Brokers  []string
+	ClientID string
+	TLS      *tls.Config
+	SASL     sasl.Mechanism
+	MaxWait  time.Duration // how long the broker may wait for data (default 250ms)
+	MaxBytes int           // response size cap (default 8 MiB)
+}
+
+// NewFetcher returns a Fetcher; it connects lazily. Close it when done.
+func NewFetcher(cfg FetcherConfig) *Fetcher {
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = 250 * time.Millisecond
+	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = 8 << 20
+	}
+	return &Fetcher{
+		transport: &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second,
+			// Short-lived metadata: a restarted or moved leader is found again quickly.
+			MetadataTTL: 2 * time.Second},
+		addr:     kafka.TCP(cfg.Brokers...),
+		maxWait:  cfg.MaxWait,
+		maxBytes: cfg.MaxBytes,
+	}
+}
+
+// Batch is the answer to one Fetch.
+type Batch struct {
+	Records       []kafka.Message // committed records at or after the offset asked for, in order
+	Next          int64           // the offset to fetch next (past markers and aborted records too)
+	HighWatermark int64
+	Skipped       int // transaction markers and aborted records read past
+	Bytes         int // key and value bytes of Records
+}
+
+// Fetch reads what the partition holds at offset, read_committed. A Batch
+// without records and with Next == offset means nothing (committed) is
+// there yet.
+func (f *Fetcher) Fetch(ctx context.Context, topic string, partition int, offset int64) (Batch, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.maxWait+10*time.Second)
 	defer cancel()
-	m, err := c.transport.RoundTrip(ctx, c.addr, &fetchapi.Request{
+	m, err := f.transport.RoundTrip(ctx, f.addr, &fetchapi.Request{
 		ReplicaID:      -1,
-		MaxWaitTime:    int32(c.cfg.MaxWait / time.Millisecond),
+		MaxWaitTime:    int32(f.maxWait / time.Millisecond),
 		MinBytes:       1,
-		MaxBytes:       int32(c.cfg.FetchMaxBytes),
+		MaxBytes:       int32(f.maxBytes),
 		IsolationLevel: int8(kafka.ReadCommitted),
 		SessionID:      -1,
 		SessionEpoch:   -1,
 		Topics: []fetchapi.RequestTopic{{
-			Topic: tp.Topic,
+			Topic: topic,
 			Partitions: []fetchapi.RequestPartition{{
-				Partition:          int32(tp.Partition),
+				Partition:          int32(partition),
 				CurrentLeaderEpoch: -1,
 				FetchOffset:        offset,
 				LogStartOffset:     -1,
-				PartitionMaxBytes:  int32(c.cfg.FetchMaxBytes),
+				PartitionMaxBytes:  int32(f.maxBytes),
 			}},
 		}},
 	})
 	if err != nil {
-		return fetchResult{}, err
+		return Batch{Next: offset}, err
 	}
 	resp, ok := m.(*fetchapi.Response)
 	if !ok {
-		return fetchResult{}, fmt.Errorf("unexpected fetch response %T", m)
+		return Batch{Next: offset}, fmt.Errorf("unexpected fetch response %T", m)
 	}
 	if resp.ErrorCode != 0 {
-		return fetchResult{}, kafka.Error(resp.ErrorCode)
+		return Batch{Next: offset}, kafka.Error(resp.ErrorCode)
 	}
 	if len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 {
-		return fetchResult{}, errors.New("fetch response without the partition asked for")
+		return Batch{Next: offset}, errors.New("fetch response without the partition asked for")
 	}
 	p := &resp.Topics[0].Partitions[0]
 	if p.ErrorCode != 0 {
-		return fetchResult{hwm: p.HighWatermark}, kafka.Error(p.ErrorCode)
+		return Batch{Next: offset, HighWatermark: p.HighWatermark}, kafka.Error(p.ErrorCode)
 	}
-	res, err := decodeFetch(tp.Topic, tp.Partition, offset, p.RecordSet.Records, p.AbortedTransactions)
-	res.hwm = p.HighWatermark
-	return res, err
+	res, err := decodeFetch(topic, partition, offset, p.RecordSet.Records, p.AbortedTransactions)
+	return Batch{Records: res.msgs, Next: res.next, HighWatermark: p.HighWatermark, Skipped: res.skipped, Bytes: res.bytes}, err
 }
+
+// ResolveOffset turns kafka.FirstOffset / kafka.LastOffset into a real
+// offset of the partition (LastOffset is the last stable offset).
+func (f *Fetcher) ResolveOffset(ctx context.Context, topic string, partition int, which int64) (int64, error) {
+	c := &kafka.Client{Addr: f.addr, Timeout: 10 * time.Second, Transport: f.transport}
+	return resolveOffset(ctx, c, TP{topic, partition}, which)
+}
+
+// Close closes the connections.
+func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
 // resolveOffset turns kafka.FirstOffset / kafka.LastOffset into a real
 // offset of tp.
-func (c *Consumer) resolveOffset(ctx context.Context, tp TP, which int64) (int64, error) {
+func resolveOffset(ctx context.Context, client *kafka.Client, tp TP, which int64) (int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req := kafka.FirstOffsetOf(tp.Partition)
 	if which == kafka.LastOffset {
 		req = kafka.LastOffsetOf(tp.Partition)
 	}
-	res, err := c.client.ListOffsets(ctx, &kafka.ListOffsetsRequest{
+	res, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{
 		Topics:         map[string][]kafka.OffsetRequest{tp.Topic: {req}},
 		IsolationLevel: kafka.ReadCommitted,
 	})
