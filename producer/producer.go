@@ -130,6 +130,7 @@ func (s Source) headers() []kafka.Header {
 		{Key: event.HeaderSourceTopic, Value: []byte(s.Topic)},
 		{Key: event.HeaderSourcePartition, Value: []byte(strconv.Itoa(s.Partition))},
 		{Key: event.HeaderSourceOffset, Value: []byte(strconv.FormatInt(s.Offset, 10))},
+		{Key: event.HeaderEventID, Value: []byte(event.EventID(s.Topic, s.Partition, s.Offset))},
 	}
 }
 

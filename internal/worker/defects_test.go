@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -72,8 +73,17 @@ func TestTransactionalInputIsReadCommitted(t *testing.T) {
 	}
 	out := kafkatest.Consume(t, e.brokers, e.out, 3, 10*time.Second)
 	var got []string
+	ids := map[string]bool{}
 	for _, rec := range out {
 		got = append(got, string(rec.Key))
+		var ev event.Enriched
+		if err := json.Unmarshal(rec.Value, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(ev.EventID, e.in+"/0/") || headers(rec)[event.HeaderEventID] != ev.EventID || ids[ev.EventID] {
+			t.Errorf("event %s: event_id %q, header %q", ev.ID, ev.EventID, headers(rec)[event.HeaderEventID])
+		}
+		ids[ev.EventID] = true
 	}
 	sort.Strings(got)
 	if strings.Join(got, ",") != "c1,c2,c3" {

@@ -374,6 +374,7 @@ func Enrich(proc Processor, p *producer.Producer, msg kafka.Message, obs process
 	o := Output{Duration: d}
 	var value []byte
 	if err == nil {
+		ev.EventID = event.EventID(msg.Topic, msg.Partition, msg.Offset)
 		ev.Enrichment.DurationSeconds = d.Seconds()
 		ev.Enrichment.ProcessedAt = time.Now().UTC().Format(time.RFC3339Nano)
 		value, err = json.Marshal(ev)
