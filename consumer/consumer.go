@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -126,6 +127,7 @@ type Consumer struct {
 	joined   atomic.Bool
 	owned    atomic.Int64
 	groupErr atomic.Pointer[error] // the last error joining the group
+	dialErr  atomic.Pointer[error] // the last failed connection of the group membership
 	topicErr atomic.Pointer[error] // from the last lag measurement
 
 	// Shutdown: Close sets final (the deadline of the last commit) and
@@ -157,18 +159,66 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Consumer, error) {
 	}
 	f := NewFetcher(FetcherConfig{Brokers: cfg.Brokers, ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL,
 		MaxWait: cfg.MaxWait, MaxBytes: cfg.FetchMaxBytes})
-	return &Consumer{
+	c := &Consumer{
 		fetcher:  f,
 		cfg:      cfg,
 		log:      log,
 		m:        m,
-		dialer:   &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL},
+		dialer:   &kafka.Dialer{ClientID: cfg.ClientID, Timeout: groupDialPatience, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL},
 		client:   &kafka.Client{Addr: f.addr, Timeout: 10 * time.Second, Transport: f.transport},
 		tracker:  NewTracker(),
 		records:  make(chan item),
 		stopping: make(chan struct{}),
 		runDone:  make(chan struct{}),
-	}, nil
+	}
+	c.dialer.DialFunc = c.patientDial
+	return c, nil
+}
+
+// groupDialPatience is how long the group membership keeps trying to reach a
+// broker before kafka-go gives up on the connection.
+const groupDialPatience = 60 * time.Second
+
+// patientDial retries a failed connection until the dial's deadline. When
+// the brokers go away, kafka-go's ConsumerGroup ends the generation and
+// dials the coordinator again; a failed dial makes it forget its member id
+// and join as a new member once the brokers are back, and the coordinator
+// then waits for the old member (up to a session timeout) before it assigns
+// anything. Waiting for the dial to succeed keeps the member id, so the
+// group settles as soon as the coordinator is back. The cause is kept for
+// readiness and logged when it changes.
+func (c *Consumer) patientDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
+	for {
+		conn, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			if c.dialErr.Swap(nil) != nil {
+				c.log.Info("brokers reachable again", "addr", addr)
+			}
+			return conn, nil
+		}
+		if prev := c.dialErr.Swap(&err); prev == nil || (*prev).Error() != err.Error() {
+			c.log.Warn("cannot reach a broker for the consumer group; retrying", "addr", addr, "err", err)
+		}
+		// After Close, one attempt only (leaving the group still dials):
+		// shutdown must not wait out the patience.
+		select {
+		case <-c.stopping:
+			return nil, err
+		default:
+		}
+		t := time.NewTimer(bo.Next())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-c.stopping:
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+	}
 }
 
 // Run is the group membership: it joins the group and runs one generation
@@ -417,6 +467,9 @@ func (c *Consumer) Check() error {
 	}
 	if p := c.groupErr.Load(); p != nil {
 		return fmt.Errorf("cannot join consumer group %s: %w", c.cfg.Group, *p)
+	}
+	if p := c.dialErr.Load(); p != nil {
+		return fmt.Errorf("consumer group %s: brokers unreachable: %w", c.cfg.Group, *p)
 	}
 	if !c.joined.Load() {
 		return errors.New("consumer group not joined yet")
