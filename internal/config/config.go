@@ -41,9 +41,8 @@ type Config struct {
 	LagInterval     time.Duration
 	LogLevel        string
 	LogFormat       string
-	// ClientID identifies this worker to the brokers. It must be unique per
-	// worker in a group: the consumer finds its own partition assignment by
-	// it (see package consumer).
+	// ClientID identifies this worker in the brokers' logs and quotas; it
+	// need not be unique (the group tells members apart by member id).
 	ClientID      string
 	TLS           bool
 	TLSCA         string
@@ -103,7 +102,7 @@ func (c *Config) settings() []setting {
 		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", "how often consumer lag is measured", (*durationValue)(&c.LagInterval)},
 		{"log-level", "NEWSENRICH_LOG_LEVEL", "debug|info|warn|error", (*stringValue)(&c.LogLevel)},
 		{"log-format", "NEWSENRICH_LOG_FORMAT", "text|json", (*stringValue)(&c.LogFormat)},
-		{"client-id", "NEWSENRICH_CLIENT_ID", "Kafka client id, unique per worker (default: newsenrich-<host>-<pid>)", (*stringValue)(&c.ClientID)},
+		{"client-id", "NEWSENRICH_CLIENT_ID", "Kafka client id; need not be unique (default: newsenrich-<host>-<pid>)", (*stringValue)(&c.ClientID)},
 		{"tls", "NEWSENRICH_TLS", "connect to the brokers with TLS", (*boolValue)(&c.TLS)},
 		{"tls-ca", "NEWSENRICH_TLS_CA", "PEM file with the CA certificates to trust (default: system roots)", (*stringValue)(&c.TLSCA)},
 		{"sasl-mechanism", "NEWSENRICH_SASL_MECHANISM", "plain|scram-sha-256|scram-sha-512 (empty = no SASL)", (*stringValue)(&c.SASLMechanism)},
