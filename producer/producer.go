@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,6 +60,8 @@ type Producer struct {
 	log       *slog.Logger
 	m         Metrics
 	w         *kafka.Writer
+	solo      *kafka.Writer // batches of one record: its error is that record's own
+	soloMu    sync.Mutex    // one solo write at a time, so no other record shares its request
 	client    *kafka.Client
 	transport *kafka.Transport
 
@@ -112,9 +115,23 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 		log:       log,
 		m:         m,
 		w:         w,
+		solo:      soloWriter(w),
 		client:    &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 5 * time.Second, Transport: transport},
 		transport: transport,
 	}, nil
+}
+
+// soloWriter is w writing one record per produce request: kafka-go puts
+// concurrent writes to one partition into one request, which a single bad
+// record fails as a whole, so a record's own verdict needs a request of its
+// own.
+func soloWriter(w *kafka.Writer) *kafka.Writer {
+	return &kafka.Writer{
+		Addr: w.Addr, Balancer: w.Balancer, RequiredAcks: w.RequiredAcks, BatchTimeout: time.Millisecond,
+		BatchSize: 1, BatchBytes: w.BatchBytes, MaxAttempts: w.MaxAttempts,
+		WriteBackoffMin: w.WriteBackoffMin, WriteBackoffMax: w.WriteBackoffMax,
+		WriteTimeout: w.WriteTimeout, ReadTimeout: w.ReadTimeout, Transport: w.Transport, ErrorLogger: w.ErrorLogger,
+	}
 }
 
 // Source is where an input record came from; it goes into the headers.
@@ -232,8 +249,9 @@ func permanent(err error) bool {
 // A permanent error (MESSAGE_TOO_LARGE and the like) is settled per record:
 // kafka-go puts records of concurrent writes to one partition into one
 // produce request, which fails as a whole, so after one the records are
-// written one at a time, and a record that is rejected alone twice is given
-// back in a *RejectedError (everything else was acknowledged).
+// written one at a time, each in a produce request of its own, and a record
+// rejected that way is given back in a *RejectedError (everything else was
+// acknowledged).
 //
 // producer_errors_total counts records per failed attempt;
 // producer_records_total counts each record once, when acknowledged.
@@ -248,7 +266,15 @@ func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
 		if alone && len(batch) > 1 {
 			batch = batch[:1]
 		}
-		err := p.w.WriteMessages(ctx, batch...)
+		var err error
+		wasAlone := alone
+		if alone {
+			p.soloMu.Lock()
+			err = p.solo.WriteMessages(ctx, batch...)
+			p.soloMu.Unlock()
+		} else {
+			err = p.w.WriteMessages(ctx, batch...)
+		}
 		if err == nil {
 			p.succeeded()
 			p.count(batch, p.m.Produced)
@@ -278,11 +304,11 @@ func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
 		p.count(msgs[:len(errs)], p.m.ProduceFailed)
 		p.failed(errs[0])
 		if slices.ContainsFunc(errs, permanent) {
-			if len(batch) == 1 && permanent(errs[0]) {
+			if wasAlone && permanent(errs[0]) {
 				lonelyFailures++
 			}
 			alone = true
-			if lonelyFailures >= 2 {
+			if lonelyFailures >= 1 {
 				p.log.Error("record rejected by the brokers; settling it", "record", describe(msgs[0]), "err", errs[0])
 				rejected = append(rejected, Rejected{Index: base, Err: errs[0]})
 				msgs, base, lonelyFailures = msgs[1:], base+1, 0
@@ -458,7 +484,7 @@ func (p *Producer) PollStats() { p.m.ObserveWriter(p.w.Stats()) }
 
 // Close flushes and closes the writer and the connections it used.
 func (p *Producer) Close() error {
-	err := p.w.Close()
+	err := errors.Join(p.w.Close(), p.solo.Close())
 	p.transport.CloseIdleConnections()
 	return err
 }
