@@ -1,35 +1,29 @@
 // Package consumer reads the input topic as a member of a Kafka consumer
-// group (kafka-go Reader, FetchMessage + explicit commits, never
-// auto-commit) and tracks offsets so that a partition is committed only up
-// to the highest contiguous offset whose output the broker acknowledged.
+// group and tracks offsets so that a partition is committed only up to the
+// highest contiguous offset whose output the broker acknowledged.
 //
-// Rebalances. kafka-go's group Reader hides generations: it neither tells
-// the caller which partitions it owns nor when they change, and
-// CommitMessages sends offsets with whatever generation is current. The
-// consumer therefore
-//   - watches Reader.Stats().Rebalances; when it moves, the assignment is
-//     marked unknown and nothing is committed until it is confirmed;
-//   - confirms the assignment before every commit round with DescribeGroups,
-//     finding this member by its client id (which must be unique per worker),
-//     and commits only partitions the group says this member owns (the group
-//     must be Stable, or PreparingRebalance with this member's assignment
-//     confirmed and no newer generation joined: it still owns them, and
-//     committing then is what a revoke callback would do; in its first
-//     generation the partitions it fetched from stand for the assignment);
-//   - commits every 25 ms while the group prepares a rebalance that this
-//     member has not joined yet, so less finished work moves uncommitted;
-//   - detects a partition restarted at an earlier offset (the new generation
-//     resumed from the committed offset) and does not process again what
-//     this run already fetched: published records are skipped, in-flight
-//     ones complete under their original handle;
-//   - on shutdown (CommitFinal) retries until the assignment is confirmed,
-//     so a worker stopping during a rebalance still commits what it owns.
+// Generations. The group membership is kafka-go's ConsumerGroup: one
+// Generation at a time, with its partition assignments and the group
+// coordinator's committed offsets. For each generation the consumer starts,
+// with Generation.Start, one fetch loop per assigned partition and one
+// committer, and resets its offset tracker. kafka-go waits for every
+// function started that way before it rejoins, which is the revoke hook:
+// when the generation ends (a rebalance, a lost coordinator, or Close) the
+// fetch loops stop, the committer waits up to DrainTimeout for the records
+// already handed out to be acknowledged, commits what is acknowledged with
+// Generation.CommitOffsets (still in the old generation, which the
+// coordinator accepts until this member rejoins), ends the tracker's
+// generation and returns. Records of an ended generation are stale: the
+// worker drops the ones it has not published yet (the next owner reads them
+// from the committed offset), so a graceful rebalance neither loses nor
+// repeats a record.
 //
-// Limits: between the DescribeGroups answer and the commit a new rebalance
-// can start; a commit that slips through then covers only offsets whose
-// output was acknowledged, so it can cause duplicates (a rewind) but never
-// loss. Records in flight when a partition is lost are still published (more
-// duplicates, no loss). Delivery is at-least-once.
+// Fetching is read_committed and done by the consumer's own loops over
+// kafka-go's Transport (fetch.go explains why).
+//
+// Delivery is at-least-once: records whose output was acknowledged after the
+// last commit of a generation (a crash, a drain cut short by its deadline)
+// are processed again by the next owner.
 package consumer
 
 import (
@@ -38,17 +32,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
+
+	"github.com/newsenrich/newsenrich/internal/backoff"
 )
 
 // Metrics is what the consumer reports; *metrics.Metrics implements it.
 type Metrics interface {
 	Fetched()
-	ObserveReader(kafka.ReaderStats)
+	ObserveFetch(records, bytes int, err error)
+	Skipped(n int)
+	Rebalanced()
 	SetLag(topic string, partition int, lag int64)
 	CommitOK()
 	CommitFailed()
@@ -59,7 +59,7 @@ type Config struct {
 	Brokers        []string
 	Topic          string
 	Group          string
-	ClientID       string
+	ClientID       string // any value; it need not be unique
 	CommitInterval time.Duration
 	LagInterval    time.Duration
 	TLS            *tls.Config
@@ -71,6 +71,46 @@ type Config struct {
 	RebalanceTimeout  time.Duration
 	// MaxWait bounds how long a fetch waits for new data (default 250ms).
 	MaxWait time.Duration
+	// DrainTimeout bounds how long the end of a generation waits for
+	// records already handed out before committing (default a third of
+	// RebalanceTimeout, so drain and commit fit in the time the coordinator
+	// gives members to rejoin).
+	DrainTimeout time.Duration
+	// FetchMaxBytes caps one fetch response (default 8 MiB; the broker
+	// still returns a larger first batch whole).
+	FetchMaxBytes int
+	// Backoff bounds between retries of fetches and commits (default
+	// 50ms..1s: short, so a restarted broker is used again within a second
+	// of coming back).
+	BackoffMin, BackoffMax time.Duration
+}
+
+// Validate fills defaults and reports a missing field.
+func (cfg *Config) validate() error {
+	if len(cfg.Brokers) == 0 || cfg.Topic == "" || cfg.Group == "" {
+		return errors.New("consumer: brokers, topic and group are required")
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.CommitInterval, time.Second)
+	def(&cfg.LagInterval, 5*time.Second)
+	def(&cfg.MaxWait, 250*time.Millisecond)
+	// Shorter than kafka-go's 3s/30s/30s: after a broker restart the
+	// coordinator waits up to these for members it remembers, and records
+	// take milliseconds, so nothing needs the long defaults.
+	def(&cfg.HeartbeatInterval, time.Second)
+	def(&cfg.SessionTimeout, 10*time.Second)
+	def(&cfg.RebalanceTimeout, 10*time.Second)
+	def(&cfg.DrainTimeout, cfg.RebalanceTimeout/3)
+	def(&cfg.BackoffMin, 50*time.Millisecond)
+	def(&cfg.BackoffMax, time.Second)
+	if cfg.FetchMaxBytes <= 0 {
+		cfg.FetchMaxBytes = 8 << 20
+	}
+	return nil
 }
 
 // Consumer is a consumer-group member with an offset tracker.
@@ -78,111 +118,361 @@ type Consumer struct {
 	cfg     Config
 	log     *slog.Logger
 	m       Metrics
-	r       *kafka.Reader
+	dialer  *kafka.Dialer
+	fetcher *Fetcher
 	client  *kafka.Client
 	tracker *Tracker
-	joined  atomic.Bool
-	owned   atomic.Int64 // partitions owned per the last confirmed assignment
-	// confirmed: the assignment was read from a Stable group and kafka-go
-	// has not joined a newer generation since. Only the commit goroutine
-	// touches it.
-	confirmed     bool
-	preparing     bool  // the last round found the group PreparingRebalance with this member confirmed
-	generations   int64 // group generations kafka-go joined (Reader.Stats().Rebalances, summed)
-	warnedMissing bool
-	topicErr      atomic.Pointer[error] // from the last lag measurement
+	records chan item
+
+	joined   atomic.Bool
+	owned    atomic.Int64
+	groupErr atomic.Pointer[error] // the last error joining the group
+	dialErr  atomic.Pointer[error] // the last failed connection of the group membership
+	topicErr atomic.Pointer[error] // from the last lag measurement
+
+	// Shutdown: Close sets final (the deadline of the last commit) and
+	// closes stopping; the generation's committer then commits at once.
+	stopping  chan struct{}
+	stopOnce  sync.Once
+	finalMu   sync.Mutex
+	final     context.Context
+	finalErr  error
+	cg        *kafka.ConsumerGroup
+	cgMu      sync.Mutex
+	closed    bool
+	runDone   chan struct{}
+	runCalled atomic.Bool
 }
 
-// New creates the group Reader. It joins the group on the first Fetch.
+// item is what a partition loop hands to Fetch: a record, or a skip past
+// offsets that are not handed out (markers, aborted records).
+type item struct {
+	msg    kafka.Message
+	epoch  uint64
+	skipTo int64 // > 0: no record, only a skip
+}
+
+// New builds the consumer. Nothing connects until Run.
 func New(cfg Config, log *slog.Logger, m Metrics) (*Consumer, error) {
-	if len(cfg.Brokers) == 0 || cfg.Topic == "" || cfg.Group == "" || cfg.ClientID == "" {
-		return nil, errors.New("consumer: brokers, topic, group and client id are required")
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	if cfg.CommitInterval <= 0 {
-		cfg.CommitInterval = time.Second
+	f := NewFetcher(FetcherConfig{Brokers: cfg.Brokers, ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL,
+		MaxWait: cfg.MaxWait, MaxBytes: cfg.FetchMaxBytes})
+	c := &Consumer{
+		fetcher:  f,
+		cfg:      cfg,
+		log:      log,
+		m:        m,
+		dialer:   &kafka.Dialer{ClientID: cfg.ClientID, Timeout: groupDialPatience, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL},
+		client:   &kafka.Client{Addr: f.addr, Timeout: 10 * time.Second, Transport: f.transport},
+		tracker:  NewTracker(),
+		records:  make(chan item),
+		stopping: make(chan struct{}),
+		runDone:  make(chan struct{}),
 	}
-	if cfg.LagInterval <= 0 {
-		cfg.LagInterval = 5 * time.Second
-	}
-	if cfg.MaxWait <= 0 {
-		cfg.MaxWait = 250 * time.Millisecond
-	}
-	// Shorter than kafka-go's 3s/30s/30s: after a broker restart the
-	// coordinator waits up to these for members it remembers, and records
-	// take milliseconds, so nothing needs the long defaults.
-	if cfg.HeartbeatInterval <= 0 {
-		cfg.HeartbeatInterval = time.Second
-	}
-	if cfg.SessionTimeout <= 0 {
-		cfg.SessionTimeout = 10 * time.Second
-	}
-	if cfg.RebalanceTimeout <= 0 {
-		cfg.RebalanceTimeout = 10 * time.Second
-	}
-	dialer := &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true, TLS: cfg.TLS, SASLMechanism: cfg.SASL}
-	rc := kafka.ReaderConfig{
-		Brokers:           cfg.Brokers,
-		GroupID:           cfg.Group,
-		Topic:             cfg.Topic,
-		Dialer:            dialer,
-		StartOffset:       kafka.FirstOffset, // a new group reads everything: nothing is skipped
-		CommitInterval:    0,                 // synchronous, explicit commits only
-		MaxWait:           cfg.MaxWait,
-		HeartbeatInterval: cfg.HeartbeatInterval,
-		SessionTimeout:    cfg.SessionTimeout,
-		RebalanceTimeout:  cfg.RebalanceTimeout,
-		ReadBackoffMin:    100 * time.Millisecond,
-		ReadBackoffMax:    2 * time.Second,
-		ErrorLogger:       kafka.LoggerFunc(func(msg string, args ...any) { log.Debug("kafka reader", "msg", fmt.Sprintf(msg, args...)) }),
-	}
-	transport := &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second}
-	return &Consumer{
-		cfg:     cfg,
-		log:     log,
-		m:       m,
-		r:       kafka.NewReader(rc),
-		client:  &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 10 * time.Second, Transport: transport},
-		tracker: NewTracker(),
-	}, nil
+	c.dialer.DialFunc = c.patientDial
+	return c, nil
 }
 
-// Fetch returns the next record that needs processing and its tracking
-// handle. Records whose output was already acknowledged (re-read after a
-// rebalance) are marked done and skipped here. It blocks until a record
-// arrives or ctx ends.
-func (c *Consumer) Fetch(ctx context.Context) (kafka.Message, Handle, error) {
+// groupDialPatience is how long the group membership keeps trying to reach a
+// broker before kafka-go gives up on the connection.
+const groupDialPatience = 60 * time.Second
+
+// patientDial retries a failed connection until the dial's deadline. When
+// the brokers go away, kafka-go's ConsumerGroup ends the generation and
+// dials the coordinator again; a failed dial makes it forget its member id
+// and join as a new member once the brokers are back, and the coordinator
+// then waits for the old member (up to a session timeout) before it assigns
+// anything. Waiting for the dial to succeed keeps the member id, so the
+// group settles as soon as the coordinator is back. The cause is kept for
+// readiness and logged when it changes.
+func (c *Consumer) patientDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
 	for {
-		msg, err := c.r.FetchMessage(ctx)
-		if err != nil {
-			return msg, Handle{}, err
+		conn, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			if c.dialErr.Swap(nil) != nil {
+				c.log.Info("brokers reachable again", "addr", addr)
+			}
+			return conn, nil
 		}
-		c.joined.Store(true)
-		c.m.Fetched()
-		h, skip := c.tracker.Track(msg.Topic, msg.Partition, msg.Offset)
-		if skip {
-			c.log.Debug("skipping record already published", "partition", msg.Partition, "offset", msg.Offset)
+		if prev := c.dialErr.Swap(&err); prev == nil || (*prev).Error() != err.Error() {
+			c.log.Warn("cannot reach a broker for the consumer group; retrying", "addr", addr, "err", err)
+		}
+		// After Close, one attempt only (leaving the group still dials):
+		// shutdown must not wait out the patience.
+		select {
+		case <-c.stopping:
+			return nil, err
+		default:
+		}
+		t := time.NewTimer(bo.Next())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-c.stopping:
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+	}
+}
+
+// Run is the group membership: it joins the group and runs one generation
+// after the other until ctx ends or Close is called. Call it once, in its
+// own goroutine, before Fetch.
+func (c *Consumer) Run(ctx context.Context) error {
+	c.runCalled.Store(true)
+	defer close(c.runDone)
+	logger := kafka.LoggerFunc(func(msg string, args ...any) { c.log.Debug("kafka group", "msg", fmt.Sprintf(msg, args...)) })
+	errLogger := kafka.LoggerFunc(func(msg string, args ...any) { c.log.Warn("kafka group", "msg", fmt.Sprintf(msg, args...)) })
+	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID:                c.cfg.Group,
+		Brokers:           c.cfg.Brokers,
+		Dialer:            c.dialer,
+		Topics:            []string{c.cfg.Topic},
+		HeartbeatInterval: c.cfg.HeartbeatInterval,
+		SessionTimeout:    c.cfg.SessionTimeout,
+		RebalanceTimeout:  c.cfg.RebalanceTimeout,
+		// kafka-go waits 5s by default before rejoining after an error;
+		// after a broker restart that is the time to resume.
+		JoinGroupBackoff:      250 * time.Millisecond,
+		StartOffset:           kafka.FirstOffset, // a new group reads everything: nothing is skipped
+		WatchPartitionChanges: true,
+		Timeout:               10 * time.Second,
+		Logger:                logger,
+		ErrorLogger:           errLogger,
+	})
+	if err != nil {
+		return fmt.Errorf("consumer group: %w", err)
+	}
+	c.cgMu.Lock()
+	if c.closed {
+		c.cgMu.Unlock()
+		_ = cg.Close()
+		return nil
+	}
+	c.cg = cg
+	c.cgMu.Unlock()
+	for {
+		gen, err := cg.Next(ctx)
+		switch {
+		case err == nil:
+		case errors.Is(err, kafka.ErrGroupClosed) || ctx.Err() != nil:
+			return nil
+		default:
+			// kafka-go backs off and rejoins by itself; keep the cause for
+			// readiness.
+			c.groupErr.Store(&err)
+			c.log.Warn("consumer group: cannot join; retrying", "group", c.cfg.Group, "err", err)
 			continue
 		}
-		return msg, h, nil
+		c.groupErr.Store(nil)
+		c.startGeneration(ctx, gen)
 	}
 }
 
-// Done marks a record's output as acknowledged by the broker.
+// startGeneration starts the fetch loops and the committer of gen.
+func (c *Consumer) startGeneration(runCtx context.Context, gen *kafka.Generation) {
+	epoch := c.tracker.Begin()
+	c.m.Rebalanced()
+	var parts []kafka.PartitionAssignment
+	for topic, as := range gen.Assignments {
+		if topic == c.cfg.Topic {
+			parts = as
+		}
+	}
+	c.owned.Store(int64(len(parts)))
+	c.joined.Store(true)
+	c.log.Info("consumer group generation joined", "generation", gen.ID, "member", gen.MemberID, "partitions", len(parts))
+	var fetchers sync.WaitGroup
+	for _, pa := range parts {
+		tp := TP{c.cfg.Topic, pa.ID}
+		fetchers.Add(1)
+		gen.Start(func(ctx context.Context) {
+			defer fetchers.Done()
+			c.fetchLoop(ctx, runCtx, epoch, tp, pa.Offset)
+		})
+	}
+	gen.Start(func(ctx context.Context) {
+		c.commitLoop(ctx, gen, epoch, &fetchers)
+	})
+}
+
+// stopped reports whether the worker stopped fetching (shutdown).
+func (c *Consumer) stopped(runCtx context.Context) bool {
+	select {
+	case <-c.stopping:
+		return true
+	case <-runCtx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// fetchLoop fetches one partition for one generation. It returns only when
+// the generation ends (a function started with Generation.Start that
+// returns ends the generation); on shutdown it stops fetching and waits.
+func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, offset int64) {
+	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
+	idle := func() { <-ctx.Done() }
+	var lastErr string
+	logErr := func(what string, err error) {
+		// Log a change of cause loudly, repeats quietly.
+		lvl := slog.LevelDebug
+		if err.Error() != lastErr {
+			lvl = slog.LevelWarn
+			lastErr = err.Error()
+		}
+		c.log.Log(ctx, lvl, what+"; retrying", "topic", tp.Topic, "partition", tp.Partition, "offset", offset, "err", err)
+	}
+	for offset < 0 {
+		o, err := resolveOffset(ctx, c.client, tp, offset)
+		if err == nil {
+			offset = o
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		logErr("resolving the start offset", err)
+		if !bo.Wait(ctx) {
+			return
+		}
+	}
+	c.tracker.Start(epoch, tp, offset)
+	bo.Reset()
+	for {
+		if c.stopped(runCtx) {
+			idle()
+			return
+		}
+		res, err := c.fetcher.Fetch(ctx, tp.Topic, tp.Partition, offset)
+		if ctx.Err() != nil {
+			return
+		}
+		c.m.ObserveFetch(len(res.Records), res.Bytes, err)
+		if errors.Is(err, kafka.OffsetOutOfRange) {
+			// The records at offset are gone (retention): nothing can be
+			// read there; restart at the log start.
+			o, rerr := resolveOffset(ctx, c.client, tp, kafka.FirstOffset)
+			if rerr == nil && o > offset {
+				c.log.Error("committed offset is below the log start (records expired unread); continuing at the log start",
+					"topic", tp.Topic, "partition", tp.Partition, "offset", offset, "log_start", o)
+				offset = o
+				c.tracker.Start(epoch, tp, o)
+				continue
+			}
+		}
+		if err != nil {
+			logErr("fetch failed", err)
+			if !bo.Wait(ctx) {
+				return
+			}
+			continue
+		}
+		if lastErr != "" {
+			c.log.Info("fetching again", "topic", tp.Topic, "partition", tp.Partition, "offset", offset)
+			lastErr = ""
+		}
+		bo.Reset()
+		if res.Skipped > 0 {
+			c.m.Skipped(res.Skipped)
+		}
+		for _, m := range res.Records {
+			select {
+			case c.records <- item{msg: m, epoch: epoch}:
+			case <-ctx.Done():
+				return
+			case <-c.stopping:
+				idle()
+				return
+			case <-runCtx.Done():
+				idle()
+				return
+			}
+		}
+		last := offset
+		if len(res.Records) > 0 {
+			last = res.Records[len(res.Records)-1].Offset + 1
+		}
+		if res.Next > last {
+			// Markers or aborted records after the last record handed out:
+			// move the commit point over them. This goes through Fetch too,
+			// so that it is applied after the records before it were
+			// tracked.
+			select {
+			case c.records <- item{msg: kafka.Message{Topic: tp.Topic, Partition: tp.Partition}, epoch: epoch, skipTo: res.Next}:
+			case <-ctx.Done():
+				return
+			case <-c.stopping:
+				idle()
+				return
+			case <-runCtx.Done():
+				idle()
+				return
+			}
+		}
+		offset = max(offset, res.Next)
+	}
+}
+
+// Fetch returns the next record to process and its tracking handle. It
+// blocks until a record arrives or ctx ends.
+func (c *Consumer) Fetch(ctx context.Context) (kafka.Message, Handle, error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return kafka.Message{}, Handle{}, ctx.Err()
+		case it := <-c.records:
+			tp := TP{it.msg.Topic, it.msg.Partition}
+			if it.skipTo > 0 {
+				c.tracker.Skip(it.epoch, tp, it.skipTo)
+				continue
+			}
+			h, ok := c.tracker.Track(it.epoch, tp, it.msg.Offset)
+			if !ok {
+				continue // its generation ended while it was on its way
+			}
+			c.m.Fetched()
+			return it.msg, h, nil
+		}
+	}
+}
+
+// Done marks a record's output as acknowledged.
 func (c *Consumer) Done(h Handle) { c.tracker.Done(h) }
 
-// Joined reports whether the group was joined (an assignment confirmed or a
-// record fetched).
+// Live reports whether h belongs to the current generation. A record whose
+// generation ended is another member's now: the worker must not start or
+// publish it (the new owner reads it from the committed offset).
+func (c *Consumer) Live(h Handle) bool { return c.tracker.Live(h) }
+
+// Joined reports whether a generation was joined.
 func (c *Consumer) Joined() bool { return c.joined.Load() }
 
-// Owned is the number of partitions this member owns per the last
-// assignment confirmed with the group coordinator (0 before the first).
+// Owned is the number of partitions of the current generation.
 func (c *Consumer) Owned() int { return int(c.owned.Load()) }
 
-// Check reports a problem with the input topic found by the last lag
-// measurement (it does not exist), for readiness.
+// Check reports, for readiness, why the consumer cannot consume: the group
+// cannot be joined (brokers unreachable, ...), the input topic does not
+// exist, or no generation was joined yet.
 func (c *Consumer) Check() error {
 	if p := c.topicErr.Load(); p != nil {
 		return *p
+	}
+	if p := c.groupErr.Load(); p != nil {
+		return fmt.Errorf("cannot join consumer group %s: %w", c.cfg.Group, *p)
+	}
+	if p := c.dialErr.Load(); p != nil {
+		return fmt.Errorf("consumer group %s: brokers unreachable: %w", c.cfg.Group, *p)
+	}
+	if !c.joined.Load() {
+		return errors.New("consumer group not joined yet")
 	}
 	return nil
 }
@@ -190,220 +480,137 @@ func (c *Consumer) Check() error {
 // Tracker exposes the offset tracker (for tests and diagnostics).
 func (c *Consumer) Tracker() *Tracker { return c.tracker }
 
-// RunCommitter commits completed offsets every CommitInterval until ctx
-// ends. The final commit on shutdown is the caller's (CommitFinal), after
-// the in-flight work has drained.
-//
-// While the group is preparing a rebalance and this member still owns its
-// partitions, it commits every rebalanceCommitInterval instead: kafka-go
-// gives no revoke callback, and the partitions may move at this member's
-// next heartbeat; what it finished but did not commit by then is redone by
-// the next owner (duplicates). Committing that often lasts only until the
-// rebalance completes.
-func (c *Consumer) RunCommitter(ctx context.Context) error {
-	t := time.NewTimer(c.cfg.CommitInterval)
+// commitLoop commits every CommitInterval during the generation and, when
+// it ends, drains and commits for the last time.
+func (c *Consumer) commitLoop(ctx context.Context, gen *kafka.Generation, epoch uint64, fetchers *sync.WaitGroup) {
+	t := time.NewTicker(c.cfg.CommitInterval)
 	defer t.Stop()
-	for {
+	for running := true; running; {
 		select {
 		case <-ctx.Done():
-			return nil
+			running = false
+		case <-c.stopping:
+			running = false
 		case <-t.C:
-			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			if err := c.Commit(cctx); err != nil && ctx.Err() == nil {
-				c.log.Warn("commit failed; will retry", "err", err)
+			if err := c.commit(gen); err != nil {
+				c.log.Warn("commit failed; will retry", "generation", gen.ID, "err", err)
 			}
-			cancel()
-			next := c.cfg.CommitInterval
-			if c.preparing {
-				next = min(next, rebalanceCommitInterval)
-			}
-			t.Reset(next)
 		}
+	}
+	c.endGeneration(ctx, gen, epoch, fetchers)
+}
+
+// endGeneration is the revoke step: wait (bounded) for the records handed
+// out to be acknowledged, commit, end the tracker's generation.
+func (c *Consumer) endGeneration(genCtx context.Context, gen *kafka.Generation, epoch uint64, fetchers *sync.WaitGroup) {
+	shutdown := false
+	select {
+	case <-c.stopping:
+		shutdown = true
+	default:
+	}
+	var commitCtx context.Context
+	if shutdown {
+		// The worker drained before Close; the deadline is Close's.
+		c.finalMu.Lock()
+		commitCtx = c.final
+		c.finalMu.Unlock()
+	} else {
+		fetchers.Wait()
+		start := time.Now()
+		drainBy := start.Add(c.cfg.DrainTimeout)
+		for c.tracker.Pending() > 0 && time.Now().Before(drainBy) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		if n := c.tracker.Pending(); n > 0 {
+			c.log.Warn("generation ended with records still in flight; they are dropped and the next owner reads them again",
+				"generation", gen.ID, "records", n, "waited", time.Since(start).Round(time.Millisecond))
+		}
+		var cancel context.CancelFunc
+		commitCtx, cancel = context.WithTimeout(context.Background(), c.cfg.RebalanceTimeout/3)
+		defer cancel()
+	}
+	err := c.commitUntil(commitCtx, gen)
+	c.tracker.End(epoch)
+	if shutdown {
+		c.finalMu.Lock()
+		c.finalErr = err
+		c.finalMu.Unlock()
+		// Returning ends the generation, and kafka-go would join the next
+		// one; wait for Close to end the group instead.
+		<-genCtx.Done()
+	} else if err != nil {
+		c.log.Warn("commit at the end of a generation failed; the next owner redoes what was not committed", "generation", gen.ID, "err", err)
 	}
 }
 
-// rebalanceCommitInterval is the commit cadence while a rebalance is being
-// prepared (see RunCommitter).
-const rebalanceCommitInterval = 25 * time.Millisecond
-
-// Commit runs one commit round: fold in reader stats (spotting rebalances),
-// confirm the assignment, commit what is committable. A round during a
-// rebalance commits nothing and is not an error.
-func (c *Consumer) Commit(ctx context.Context) error {
-	_, err := c.commitRound(ctx)
-	return err
-}
-
-// CommitFinal commits, before the worker leaves the group, everything whose
-// output was acknowledged on partitions this member still owns. Unlike a
-// periodic round it does not skip a rebalance: it retries until a round
-// confirmed the assignment and committed, or ctx ends. A worker stopping
-// right after another one left (or joined) would otherwise leave its
-// finished records uncommitted, and they would be redone.
-func (c *Consumer) CommitFinal(ctx context.Context) error {
-	c.tracker.Recommit()
-	backoff := 50 * time.Millisecond
-	start := time.Now()
-	for round := 1; ; round++ {
-		settled, err := c.commitRound(ctx)
-		if err == nil && (settled || !c.tracker.Progress()) {
-			if round > 1 {
-				c.log.Info("final commit done after waiting for the group", "rounds", round, "waited", time.Since(start).Round(time.Millisecond))
-			}
+// commitUntil commits, retrying with backoff until it succeeds or ctx ends.
+func (c *Consumer) commitUntil(ctx context.Context, gen *kafka.Generation) error {
+	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
+	for {
+		err := c.commit(gen)
+		if err == nil {
 			return nil
 		}
-		if err == nil {
-			c.log.Debug("final commit: assignment not confirmed yet (group rebalancing); retrying")
-		} else {
-			c.log.Debug("final commit failed; retrying", "err", err)
+		// Fencing errors are final: the group moved on without this member.
+		if errors.Is(err, kafka.IllegalGeneration) || errors.Is(err, kafka.UnknownMemberId) || errors.Is(err, kafka.RebalanceInProgress) {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			if err == nil {
-				err = errors.New("the group was still rebalancing, so this member's assignment could not be confirmed")
-			}
-			return fmt.Errorf("%w (finished records not committed will be redone)", err)
-		case <-time.After(backoff):
+		c.log.Warn("commit failed; retrying", "generation", gen.ID, "err", err)
+		if !bo.Wait(ctx) {
+			return fmt.Errorf("%w (gave up: %v)", err, ctx.Err())
 		}
-		backoff = min(2*backoff, 500*time.Millisecond)
 	}
 }
 
-// commitRound is one commit round. settled reports that the assignment was
-// confirmed in this round and everything committable was committed.
-func (c *Consumer) commitRound(ctx context.Context) (settled bool, err error) {
-	c.pollStats()
-	confirmed, err := c.refreshAssignment(ctx)
-	if err != nil {
-		if !c.tracker.Progress() {
-			// Nothing to commit anyway (e.g. the brokers are unreachable
-			// before anything was fetched): not a failed commit.
-			c.log.Debug("cannot confirm the assignment", "err", err)
-			return false, nil
+// commit commits the acknowledged offsets of gen's partitions.
+func (c *Consumer) commit(gen *kafka.Generation) error {
+	cs, epoch := c.tracker.Committable()
+	if len(cs) == 0 {
+		return nil
+	}
+	offsets := map[string]map[int]int64{}
+	for _, cm := range cs {
+		if offsets[cm.TP.Topic] == nil {
+			offsets[cm.TP.Topic] = map[int]int64{}
 		}
-		return false, err
+		offsets[cm.TP.Topic][cm.TP.Partition] = cm.Offset
 	}
-	commits := c.tracker.Committable()
-	if len(commits) == 0 {
-		return confirmed, nil
-	}
-	msgs := make([]kafka.Message, len(commits))
-	for i, cm := range commits {
-		// kafka-go commits Offset+1.
-		msgs[i] = kafka.Message{Topic: cm.TP.Topic, Partition: cm.TP.Partition, Offset: cm.Offset - 1}
-	}
-	if err := c.r.CommitMessages(ctx, msgs...); err != nil {
+	if err := gen.CommitOffsets(offsets); err != nil {
 		c.m.CommitFailed()
-		return false, fmt.Errorf("committing offsets: %w", err)
+		return fmt.Errorf("committing offsets: %w", err)
 	}
-	for _, cm := range commits {
-		c.tracker.Committed(cm)
-		c.log.Debug("committed", "topic", cm.TP.Topic, "partition", cm.TP.Partition, "offset", cm.Offset)
-	}
+	c.tracker.Committed(epoch, cs)
 	c.m.CommitOK()
-	return confirmed, nil
+	for _, cm := range cs {
+		c.log.Debug("committed", "topic", cm.TP.Topic, "partition", cm.TP.Partition, "offset", cm.Offset, "generation", gen.ID)
+	}
+	return nil
 }
 
-// pollStats is the only caller of Reader.Stats (kafka-go resets its counters
-// on every call).
-func (c *Consumer) pollStats() {
-	s := c.r.Stats()
-	c.m.ObserveReader(s)
-	if s.Rebalances > 0 {
-		c.generations += s.Rebalances
-		c.log.Info("consumer group rebalanced; confirming assignment before committing", "generations", s.Rebalances)
-		c.tracker.Unknown()
-		c.confirmed = false
+// Close ends the membership: the current generation commits what is
+// acknowledged (retrying until ctx ends), the member leaves the group and
+// the Kafka connections are closed. Stop handing records to the worker and
+// drain it before calling Close. The error is the final commit's.
+func (c *Consumer) Close(ctx context.Context) error {
+	c.finalMu.Lock()
+	c.final = ctx
+	c.finalMu.Unlock()
+	c.stopOnce.Do(func() { close(c.stopping) })
+	c.cgMu.Lock()
+	c.closed = true
+	cg := c.cg
+	c.cgMu.Unlock()
+	if cg != nil {
+		_ = cg.Close() // waits for the generation's functions: the final commit
 	}
-}
-
-// refreshAssignment reads this member's assignment from the group
-// coordinator. confirmed reports that this member's partitions are known
-// for the current generation (committable ones may be committed).
-func (c *Consumer) refreshAssignment(ctx context.Context) (confirmed bool, err error) {
-	c.preparing = false
-	resp, err := c.client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{c.cfg.Group}})
-	if err != nil {
-		c.tracker.Unknown()
-		c.confirmed = false
-		return false, fmt.Errorf("describing group: %w", err)
+	if c.runCalled.Load() {
+		<-c.runDone
 	}
-	if len(resp.Groups) != 1 || resp.Groups[0].Error != nil {
-		c.tracker.Unknown()
-		c.confirmed = false
-		if len(resp.Groups) == 1 {
-			return false, fmt.Errorf("describing group: %w", resp.Groups[0].Error)
-		}
-		return false, errors.New("describing group: no answer")
-	}
-	g := resp.Groups[0]
-	if g.GroupState == "PreparingRebalance" && c.confirmed {
-		// A rebalance is starting but this member has not rejoined yet: it
-		// still owns its confirmed partitions, and the coordinator accepts
-		// commits of the current generation in this state. Committing now
-		// is what a revoke callback would do.
-		c.preparing = true
-		return true, nil
-	}
-	if g.GroupState == "PreparingRebalance" && c.generations == 1 && isMember(g, c.cfg.ClientID) {
-		// A rebalance is starting before this member's first assignment
-		// was confirmed (a second worker joined right after this one; the
-		// coordinator lists no assignments in this state). kafka-go has
-		// joined one generation only and drops records of earlier ones, so
-		// the partitions fetched from are that generation's assignment,
-		// still this member's until it rejoins.
-		c.tracker.SetOwned(c.tracker.Partitions())
-		c.confirmed = true
-		c.preparing = true
-		return true, nil
-	}
-	if g.GroupState != "Stable" {
-		c.tracker.Unknown()
-		c.confirmed = false
-		c.log.Debug("group not stable; committing nothing this round", "state", g.GroupState)
-		return false, nil
-	}
-	var owned []TP
-	found := false
-	for _, mem := range g.Members {
-		if mem.ClientID != c.cfg.ClientID {
-			continue
-		}
-		found = true
-		for _, t := range mem.MemberAssignments.Topics {
-			for _, p := range t.Partitions {
-				owned = append(owned, TP{t.Topic, p})
-			}
-		}
-	}
-	if !found {
-		c.tracker.Unknown()
-		c.confirmed = false
-		if c.joined.Load() && !c.warnedMissing {
-			// It fetched records, so it was a member: it is rejoining, or
-			// another worker has the same client id (then nothing would
-			// ever be committed).
-			c.log.Warn("this worker's client id is not among the group's members (rejoining, or another worker uses the same client id); not committing until it is",
-				"client_id", c.cfg.ClientID, "members", len(g.Members))
-			c.warnedMissing = true
-		}
-		return false, nil
-	}
-	c.warnedMissing = false
-	c.tracker.SetOwned(owned)
-	c.confirmed = true
-	c.owned.Store(int64(len(owned)))
-	c.joined.Store(true)
-	return true, nil
-}
-
-func isMember(g kafka.DescribeGroupsResponseGroup, clientID string) bool {
-	for _, m := range g.Members {
-		if m.ClientID == clientID {
-			return true
-		}
-	}
-	return false
+	c.fetcher.Close()
+	c.finalMu.Lock()
+	defer c.finalMu.Unlock()
+	return c.finalErr
 }
 
 // RunLag measures consumer lag every LagInterval until ctx ends.
@@ -483,9 +690,4 @@ func (c *Consumer) MeasureLag(ctx context.Context) error {
 		c.m.SetLag(c.cfg.Topic, p.Partition, lag)
 	}
 	return nil
-}
-
-// Close leaves the group. Commit first: Close does not commit.
-func (c *Consumer) Close() error {
-	return c.r.Close()
 }

@@ -11,8 +11,8 @@ type TP struct {
 	Partition int
 }
 
-// Handle identifies one tracked record. A handle from before a partition
-// was reset (rewound or revoked) is stale: completing it changes nothing.
+// Handle identifies one tracked record. A handle from an earlier generation
+// is stale: completing it changes nothing.
 type Handle struct {
 	TP     TP
 	Offset int64
@@ -24,17 +24,16 @@ type Handle struct {
 // next offset to fetch when everything fetched is done). Records complete in
 // any order; commits only ever cover a contiguous run of completed offsets.
 //
-// Offsets that were never fetched inside a run (compacted away, transaction
-// markers) are treated as done: within one kafka-go partition reader offsets
-// only grow, and after a rebalance the reader restarts at the group's
-// committed offset, so a forward gap was either empty or committed by the
-// group already.
+// Its state lives for one consumer-group generation: Begin starts a
+// generation (every earlier handle goes stale), Start registers a partition
+// at the offset its fetch loop starts from. Within a generation each
+// partition is fetched by one loop whose offsets only grow, so a forward gap
+// (compacted away, transaction markers, aborted records) holds nothing to
+// process and counts as done.
 type Tracker struct {
-	mu     sync.Mutex
-	parts  map[TP]*partState
-	owned  map[TP]bool
-	known  bool // owned reflects a confirmed assignment
-	epochs uint64
+	mu    sync.Mutex
+	epoch uint64
+	parts map[TP]*partState
 }
 
 type entry struct {
@@ -43,92 +42,104 @@ type entry struct {
 }
 
 type partState struct {
-	epoch     uint64
-	next      int64   // offset after the highest one tracked in this run
-	fetched   int64   // offset after the last one fetched (tracked or skipped)
+	next      int64   // offset after the highest one tracked or skipped
 	pending   []entry // ascending offsets; the first is never done
-	committed int64   // last offset committed (or found committed) for this run
-	start     int64   // first offset of this run
+	committed int64   // last offset committed (or the start offset)
 }
 
-// NewTracker returns an empty tracker. Until SetOwned is called, every
-// partition seen is treated as owned.
+// NewTracker returns an empty tracker in generation 0.
 func NewTracker() *Tracker {
 	return &Tracker{parts: map[TP]*partState{}}
 }
 
-// Track registers a fetched record and returns its handle. skip is true
-// when this process already has the record: its output was acknowledged or
-// it is still in flight (the reader went back after a rebalance and fetched
-// it again). A skipped record must not be processed again; the original
-// handle completes it.
-func (t *Tracker) Track(topic string, partition int, offset int64) (h Handle, skip bool) {
-	tp := TP{topic, partition}
+// Begin starts a new generation with no partitions and returns its epoch.
+// Handles of earlier generations go stale.
+func (t *Tracker) Begin() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.epoch++
+	t.parts = map[TP]*partState{}
+	return t.epoch
+}
+
+// End closes generation epoch (if it is still the current one): its
+// handles go stale and nothing of it is committable any more.
+func (t *Tracker) End(epoch uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.epoch == epoch {
+		t.epoch++
+		t.parts = map[TP]*partState{}
+	}
+}
+
+// Start registers tp for generation epoch at offset, the group's committed
+// offset (or the resolved start offset): nothing is committable for it
+// until a record at or after offset completes.
+func (t *Tracker) Start(epoch uint64, tp TP, offset int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.epoch != epoch {
+		return
+	}
+	t.parts[tp] = &partState{next: offset, committed: offset}
+}
+
+// Track registers a fetched record of generation epoch and returns its
+// handle; ok is false when the generation is over or the partition was not
+// started (the record must not be processed).
+func (t *Tracker) Track(epoch uint64, tp TP, offset int64) (h Handle, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	ps := t.parts[tp]
-	if ps != nil && offset < ps.fetched {
-		// The reader went back: a new generation restarted the partition at
-		// the group's committed offset, so everything below it has output.
-		if offset >= ps.start {
-			// This run fetched [offset, next) already and every one of those
-			// records is done or still in flight here; in-flight ones are
-			// published whoever owns the partition now (the worker never
-			// drops a fetched record), so their completions still count and
-			// the re-fetched copies are skipped: no second copy of records
-			// this process already holds. Pending records below the restart
-			// point were committed by the group, so they no longer hold the
-			// commit point back, and the group's committed offset is the
-			// restart point (a rewind by a stale commit gets repaired).
-			ps.dropBelow(offset)
-			ps.committed = offset
-		} else {
-			// Restarted below this run's start (the group was rewound past
-			// it): start a new run; older handles go stale.
-			ps = nil
-		}
-	}
-	if ps == nil {
-		t.epochs++
-		ps = &partState{epoch: t.epochs, committed: offset, start: offset, next: offset}
-		t.parts[tp] = ps
-	}
-	ps.fetched = offset + 1
-	h = Handle{TP: tp, Offset: offset, epoch: ps.epoch}
-	if offset < ps.next {
-		return h, true
+	if t.epoch != epoch || ps == nil || offset < ps.next {
+		return Handle{}, false
 	}
 	ps.next = offset + 1
 	ps.pending = append(ps.pending, entry{offset: offset})
-	return h, false
+	return Handle{TP: tp, Offset: offset, epoch: epoch}, true
 }
 
-// dropBelow forgets pending records below offset and pops done records off
-// the head, keeping "the first pending entry is never done".
-func (ps *partState) dropBelow(offset int64) {
+// Skip records that the fetch loop moved past offsets below next without
+// handing them out (transaction markers, aborted records): they count as
+// done.
+func (t *Tracker) Skip(epoch uint64, tp TP, next int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ps := t.parts[tp]; t.epoch == epoch && ps != nil && next > ps.next {
+		ps.next = next
+	}
+}
+
+// Live reports whether h belongs to the current generation.
+func (t *Tracker) Live(h Handle) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return h.epoch == t.epoch && t.parts[h.TP] != nil
+}
+
+// Done marks a record's output as acknowledged. It reports whether the
+// handle was live (a stale one changes nothing).
+func (t *Tracker) Done(h Handle) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ps := t.parts[h.TP]
+	if ps == nil || t.epoch != h.epoch {
+		return false
+	}
+	i := sort.Search(len(ps.pending), func(i int) bool { return ps.pending[i].offset >= h.Offset })
+	if i == len(ps.pending) || ps.pending[i].offset != h.Offset {
+		return false
+	}
+	ps.pending[i].done = true
 	n := 0
-	for n < len(ps.pending) && (ps.pending[n].offset < offset || ps.pending[n].done) {
+	for n < len(ps.pending) && ps.pending[n].done {
 		n++
 	}
 	if n > 0 {
 		ps.pending = append(ps.pending[:0], ps.pending[n:]...)
 	}
-}
-
-// Done marks a record's output as acknowledged.
-func (t *Tracker) Done(h Handle) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	ps := t.parts[h.TP]
-	if ps == nil || ps.epoch != h.epoch {
-		return
-	}
-	i := sort.Search(len(ps.pending), func(i int) bool { return ps.pending[i].offset >= h.Offset })
-	if i == len(ps.pending) || ps.pending[i].offset != h.Offset {
-		return
-	}
-	ps.pending[i].done = true
-	ps.dropBelow(0)
+	return true
 }
 
 // point is the commit offset (the next record to read after a restart).
@@ -139,61 +150,19 @@ func (ps *partState) point() int64 {
 	return ps.next
 }
 
-// SetOwned records the confirmed assignment. Partitions outside it are never
-// committed; their state is dropped unless records are still in flight (an
-// assignment read from the group can be a moment old, and dropping state
-// with work in flight could let a later commit skip that work).
-func (t *Tracker) SetOwned(owned []TP) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.owned = make(map[TP]bool, len(owned))
-	for _, tp := range owned {
-		t.owned[tp] = true
-	}
-	t.known = true
-	for tp, ps := range t.parts {
-		if !t.owned[tp] && len(ps.pending) == 0 {
-			delete(t.parts, tp)
-		}
-	}
-}
-
-// Partitions lists the partitions with tracked state.
-func (t *Tracker) Partitions() []TP {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := make([]TP, 0, len(t.parts))
-	for tp := range t.parts {
-		out = append(out, tp)
-	}
-	return out
-}
-
-// Unknown marks the assignment as unknown (a rebalance is under way):
-// nothing is committable until SetOwned confirms the new assignment.
-func (t *Tracker) Unknown() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.owned = map[TP]bool{}
-	t.known = true
-}
-
 // Commit is one partition's committable offset.
 type Commit struct {
 	TP     TP
 	Offset int64 // the next offset to consume
 }
 
-// Committable lists, for each owned partition, a commit offset beyond the
-// last one committed.
-func (t *Tracker) Committable() []Commit {
+// Committable lists, for each partition of the current generation, a commit
+// offset beyond the last one committed, and the generation's epoch.
+func (t *Tracker) Committable() ([]Commit, uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []Commit
 	for tp, ps := range t.parts {
-		if t.known && !t.owned[tp] {
-			continue
-		}
 		if p := ps.point(); p > ps.committed {
 			out = append(out, Commit{tp, p})
 		}
@@ -204,46 +173,25 @@ func (t *Tracker) Committable() []Commit {
 		}
 		return out[i].TP.Partition < out[j].TP.Partition
 	})
-	return out
+	return out, t.epoch
 }
 
-// Progress reports whether any partition, owned or not, has completed
-// offsets beyond its last commit.
-func (t *Tracker) Progress() bool {
+// Committed records that the commits of generation epoch were committed.
+func (t *Tracker) Committed(epoch uint64, cs []Commit) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, ps := range t.parts {
-		if ps.point() > ps.committed {
-			return true
+	if t.epoch != epoch {
+		return
+	}
+	for _, c := range cs {
+		if ps := t.parts[c.TP]; ps != nil && c.Offset > ps.committed {
+			ps.committed = c.Offset
 		}
 	}
-	return false
 }
 
-// Recommit makes every partition with work done in its current run
-// committable again, even at an offset already committed. The final commit
-// uses it: a stale commit from another member (kafka-go sends a commit
-// queued during a rebalance with the next generation) can have rewound the
-// group below this member's last commit, and repeating it costs nothing.
-func (t *Tracker) Recommit() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, ps := range t.parts {
-		ps.committed = ps.start
-	}
-}
-
-// Committed records that c was committed.
-func (t *Tracker) Committed(c Commit) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if ps := t.parts[c.TP]; ps != nil && c.Offset > ps.committed {
-		ps.committed = c.Offset
-	}
-}
-
-// Pending is the number of tracked records whose output is not yet
-// acknowledged, over all partitions.
+// Pending is the number of tracked records of the current generation whose
+// output is not yet acknowledged.
 func (t *Tracker) Pending() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -256,4 +204,11 @@ func (t *Tracker) Pending() int {
 		}
 	}
 	return n
+}
+
+// Partitions is the number of partitions started in the current generation.
+func (t *Tracker) Partitions() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.parts)
 }

@@ -27,6 +27,8 @@ const (
 	// record back on the input topic; dead letters carry it over, so a
 	// record that keeps failing is not re-driven for ever.
 	HeaderRedriveCount = "newsenrich-redrive-count"
+	// HeaderEventID carries EventID on enriched and dead-letter records.
+	HeaderEventID = "newsenrich-event-id"
 )
 
 // Dead-letter reason classes carried in HeaderError.
@@ -74,7 +76,10 @@ type Warning struct {
 // Enriched is the value of a record on the enriched topic. All offsets
 // (Mention.Start/End, Quote.Start/End) are UTF-8 byte offsets into Body.
 type Enriched struct {
-	ID          string   `json:"id"`
+	ID string `json:"id"`
+	// EventID names the input record this event was made from (see
+	// EventID); a redelivered record gets the same one.
+	EventID     string   `json:"event_id,omitempty"`
 	Title       string   `json:"title,omitempty"`
 	Source      string   `json:"source,omitempty"`
 	URL         string   `json:"url,omitempty"`

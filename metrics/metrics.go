@@ -22,7 +22,7 @@
 //	newsenrich_end_to_end_latency_seconds               histogram input record timestamp -> output acknowledged
 //	newsenrich_ready                                    gauge     1 when /readyz answers 200
 //	newsenrich_build_info{version,goversion,model}      gauge     always 1
-//	newsenrich_kafka_reader_*                           kafka-go Reader.Stats(): messages, bytes, fetches, errors, timeouts, dials, queue length/capacity
+//	newsenrich_kafka_reader_*                           the consumer's fetch loops: messages, bytes, fetches, errors, skipped (markers, aborted records)
 //	newsenrich_kafka_writer_*                           kafka-go Writer.Stats(): writes, messages, bytes, errors, retries, dials
 //	go_*, process_*                                     Go runtime and process collectors
 package metrics
@@ -225,23 +225,32 @@ func (m *Metrics) SetLag(topic string, partition int, lag int64) {
 	m.ConsumerLag.WithLabelValues(topic, strconv.Itoa(partition)).Set(float64(lag))
 }
 
-// ObserveReader folds one kafka-go Reader.Stats() snapshot in. kafka-go
-// resets its counters on every Stats call, so exactly one goroutine must
-// call Stats and pass the result here.
-func (m *Metrics) ObserveReader(s kafka.ReaderStats) {
-	m.reader.observe(s)
-	if s.Rebalances > 0 {
-		m.Rebalances.Add(float64(s.Rebalances))
+// ObserveFetch counts one fetch request of the consumer's partition loops:
+// the records and bytes it returned, or its error.
+func (m *Metrics) ObserveFetch(records, bytes int, err error) {
+	m.reader.fetches.Inc()
+	if err != nil {
+		m.reader.errors.Inc()
+		return
 	}
+	m.reader.messages.Add(float64(records))
+	m.reader.bytes.Add(float64(bytes))
 }
 
-// ObserveWriter folds one kafka-go Writer.Stats() snapshot in (same rule as
-// ObserveReader).
+// Skipped counts transaction markers and records of aborted transactions
+// the consumer read past without handing them to the processor.
+func (m *Metrics) Skipped(n int) { m.reader.skipped.Add(float64(n)) }
+
+// Rebalanced counts a consumer-group generation joined.
+func (m *Metrics) Rebalanced() { m.Rebalances.Inc() }
+
+// ObserveWriter folds one kafka-go Writer.Stats() snapshot in. kafka-go
+// resets its counters on every Stats call, so exactly one goroutine must
+// call Stats and pass the result here.
 func (m *Metrics) ObserveWriter(s kafka.WriterStats) { m.writer.observe(s) }
 
 type readerStats struct {
-	messages, bytes, fetches, errors, timeouts, dials prometheus.Counter
-	queueLength, queueCapacity                        prometheus.Gauge
+	messages, bytes, fetches, errors, skipped prometheus.Counter
 }
 
 func newReaderStats(reg *prometheus.Registry) readerStats {
@@ -250,32 +259,13 @@ func newReaderStats(reg *prometheus.Registry) readerStats {
 		reg.MustRegister(x)
 		return x
 	}
-	g := func(name, help string) prometheus.Gauge {
-		x := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "kafka_reader", Name: name, Help: help})
-		reg.MustRegister(x)
-		return x
-	}
 	return readerStats{
-		messages:      c("messages_total", "kafka-go Reader: messages read."),
-		bytes:         c("bytes_total", "kafka-go Reader: bytes read."),
-		fetches:       c("fetches_total", "kafka-go Reader: fetch requests."),
-		errors:        c("errors_total", "kafka-go Reader: errors."),
-		timeouts:      c("timeouts_total", "kafka-go Reader: fetch timeouts."),
-		dials:         c("dials_total", "kafka-go Reader: connections opened."),
-		queueLength:   g("queue_length", "kafka-go Reader: messages buffered but not yet fetched."),
-		queueCapacity: g("queue_capacity", "kafka-go Reader: size of the message buffer."),
+		messages: c("messages_total", "Consumer fetch loops: records read (read_committed)."),
+		bytes:    c("bytes_total", "Consumer fetch loops: key and value bytes read."),
+		fetches:  c("fetches_total", "Consumer fetch loops: fetch requests."),
+		errors:   c("errors_total", "Consumer fetch loops: failed fetch requests (each is retried)."),
+		skipped:  c("skipped_total", "Consumer fetch loops: transaction markers and records of aborted transactions skipped."),
 	}
-}
-
-func (r readerStats) observe(s kafka.ReaderStats) {
-	r.messages.Add(float64(s.Messages))
-	r.bytes.Add(float64(s.Bytes))
-	r.fetches.Add(float64(s.Fetches))
-	r.errors.Add(float64(s.Errors))
-	r.timeouts.Add(float64(s.Timeouts))
-	r.dials.Add(float64(s.Dials))
-	r.queueLength.Set(float64(s.QueueLength))
-	r.queueCapacity.Set(float64(s.QueueCapacity))
 }
 
 type writerStats struct {

@@ -38,3 +38,18 @@ test-kafka: ## broker up, Kafka suite and fault tests, FAULT summary, broker dow
 	echo "== fault summary"; \
 	cat "$$summary"; \
 	exit $$rc
+
+# make soak: the worker at a steady load (SOAK_RATE articles/s, default about half of the measured
+# peak) over a real broker for SOAK_DURATION (default 20m), sampling RSS, goroutines, GC pauses
+# and lag; fails on growth or a record without output. Not part of CI.
+SOAK_DURATION ?= 20m
+SOAK_RATE ?= 800
+SOAK_SAMPLE ?= 10s
+
+.PHONY: soak
+soak:
+	@trap 'KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh down' EXIT; trap 'exit 130' INT TERM; \
+	KAFKA_FRESH=1 KAFKA_PORT=$(KAFKA_PORT) scripts/kafka.sh up || exit 1; \
+	NEWSENRICH_TEST_BROKERS=$(KAFKA_BROKERS) NEWSENRICH_SOAK_DURATION=$(SOAK_DURATION) \
+	NEWSENRICH_SOAK_RATE=$(SOAK_RATE) NEWSENRICH_SOAK_SAMPLE=$(SOAK_SAMPLE) \
+		go test -count=1 -v -run '^TestSoak$$' -timeout 0 ./internal/integration/

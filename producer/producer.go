@@ -10,13 +10,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/internal/backoff"
 )
 
 // Metrics is what the producer reports; *metrics.Metrics implements it.
@@ -42,17 +47,26 @@ type Config struct {
 	// MaxMessageBytes is the largest record written (default 1000000, under
 	// Kafka's default message.max.bytes); it also caps a batch.
 	MaxMessageBytes int
-	// Backoff bounds between retries of a failed write (default 100ms..5s).
+	// Backoff bounds between retries of a failed write (default 100ms..2s).
 	BackoffMin, BackoffMax time.Duration
+	// StuckAfter is how long writes may keep failing before Check reports
+	// the producer as unable to make progress (default 10s).
+	StuckAfter time.Duration
 }
 
 // Producer writes to the output and dead-letter topics.
 type Producer struct {
-	cfg    Config
-	log    *slog.Logger
-	m      Metrics
-	w      *kafka.Writer
-	client *kafka.Client
+	cfg       Config
+	log       *slog.Logger
+	m         Metrics
+	w         *kafka.Writer
+	solo      *kafka.Writer // batches of one record: its error is that record's own
+	soloMu    sync.Mutex    // one solo write at a time, so no other record shares its request
+	client    *kafka.Client
+	transport *kafka.Transport
+
+	failingSince atomic.Int64 // unix nanos of the first failure since the last success; 0 when none
+	lastErr      atomic.Pointer[error]
 }
 
 // New builds the producer. It connects lazily.
@@ -70,7 +84,10 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 		cfg.BackoffMin = 100 * time.Millisecond
 	}
 	if cfg.BackoffMax < cfg.BackoffMin {
-		cfg.BackoffMax = 5 * time.Second
+		cfg.BackoffMax = 2 * time.Second
+	}
+	if cfg.StuckAfter <= 0 {
+		cfg.StuckAfter = 10 * time.Second
 	}
 	transport := &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second}
 	w := &kafka.Writer{
@@ -89,15 +106,32 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 		WriteTimeout:    10 * time.Second,
 		ReadTimeout:     10 * time.Second,
 		Transport:       transport,
-		ErrorLogger:     kafka.LoggerFunc(func(msg string, args ...any) { log.Debug("kafka writer", "msg", fmt.Sprintf(msg, args...)) }),
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
+			log.Warn("kafka writer", "msg", truncate(fmt.Sprintf(msg, args...), 300))
+		}),
 	}
 	return &Producer{
-		cfg:    cfg,
-		log:    log,
-		m:      m,
-		w:      w,
-		client: &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 5 * time.Second, Transport: transport},
+		cfg:       cfg,
+		log:       log,
+		m:         m,
+		w:         w,
+		solo:      soloWriter(w),
+		client:    &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 5 * time.Second, Transport: transport},
+		transport: transport,
 	}, nil
+}
+
+// soloWriter is w writing one record per produce request: kafka-go puts
+// concurrent writes to one partition into one request, which a single bad
+// record fails as a whole, so a record's own verdict needs a request of its
+// own.
+func soloWriter(w *kafka.Writer) *kafka.Writer {
+	return &kafka.Writer{
+		Addr: w.Addr, Balancer: w.Balancer, RequiredAcks: w.RequiredAcks, BatchTimeout: time.Millisecond,
+		BatchSize: 1, BatchBytes: w.BatchBytes, MaxAttempts: w.MaxAttempts,
+		WriteBackoffMin: w.WriteBackoffMin, WriteBackoffMax: w.WriteBackoffMax,
+		WriteTimeout: w.WriteTimeout, ReadTimeout: w.ReadTimeout, Transport: w.Transport, ErrorLogger: w.ErrorLogger,
+	}
 }
 
 // Source is where an input record came from; it goes into the headers.
@@ -113,6 +147,7 @@ func (s Source) headers() []kafka.Header {
 		{Key: event.HeaderSourceTopic, Value: []byte(s.Topic)},
 		{Key: event.HeaderSourcePartition, Value: []byte(strconv.Itoa(s.Partition))},
 		{Key: event.HeaderSourceOffset, Value: []byte(strconv.FormatInt(s.Offset, 10))},
+		{Key: event.HeaderEventID, Value: []byte(event.EventID(s.Topic, s.Partition, s.Offset))},
 	}
 }
 
@@ -171,45 +206,228 @@ func Size(m kafka.Message) int {
 	return n
 }
 
+// Rejected is one record the brokers refused for what it is (too large,
+// invalid), as opposed to a failure that a retry can get past.
+type Rejected struct {
+	Index int // into the msgs passed to Write
+	Err   error
+}
+
+// RejectedError is Write's answer when some records were rejected: every
+// other record was acknowledged. The caller settles each rejected record
+// (a dead letter in its place, or a loud failure); retrying it is futile.
+type RejectedError struct{ Records []Rejected }
+
+func (e *RejectedError) Error() string {
+	return fmt.Sprintf("%d record(s) rejected by the brokers: %v", len(e.Records), e.Records[0].Err)
+}
+
+// permanent reports whether err rejects the record itself: retrying the same
+// bytes fails the same way.
+func permanent(err error) bool {
+	var tooLarge kafka.MessageTooLargeError
+	if errors.As(err, &tooLarge) {
+		return true
+	}
+	var kerr kafka.Error
+	if !errors.As(err, &kerr) {
+		return false
+	}
+	switch kerr {
+	case kafka.MessageSizeTooLarge, kafka.RecordListTooLarge, kafka.InvalidRecord,
+		kafka.InvalidTopic, kafka.TopicAuthorizationFailed, kafka.UnsupportedForMessageFormat:
+		return true
+	}
+	return false
+}
+
 // Write writes msgs, in order, and returns nil once the brokers
 // acknowledged all of them (acks=all). Failed writes are retried with
-// exponential backoff until ctx ends; then the context's error is
+// jittered exponential backoff until ctx ends; then the context's error is
 // returned and none of msgs may be treated as delivered.
+//
+// A permanent error (MESSAGE_TOO_LARGE and the like) is settled per record:
+// kafka-go puts records of concurrent writes to one partition into one
+// produce request, which fails as a whole, so after one the records are
+// written one at a time, each in a produce request of its own, and a record
+// rejected that way is given back in a *RejectedError (everything else was
+// acknowledged).
 //
 // producer_errors_total counts records per failed attempt;
 // producer_records_total counts each record once, when acknowledged.
 func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
-	backoff := p.cfg.BackoffMin
+	bo := backoff.New(p.cfg.BackoffMin, p.cfg.BackoffMax)
+	var rejected []Rejected
+	base := 0 // index in the caller's msgs of msgs[0]
+	alone := false
+	lonelyFailures := 0
 	for attempt := 1; ; attempt++ {
-		err := p.w.WriteMessages(ctx, msgs...)
-		if err == nil {
-			p.count(msgs, p.m.Produced)
-			return nil
+		batch := msgs
+		if alone && len(batch) > 1 {
+			batch = batch[:1]
 		}
+		var err error
+		wasAlone := alone
+		if alone {
+			p.soloMu.Lock()
+			err = p.solo.WriteMessages(ctx, batch...)
+			p.soloMu.Unlock()
+		} else {
+			err = p.w.WriteMessages(ctx, batch...)
+		}
+		if err == nil {
+			p.succeeded()
+			p.count(batch, p.m.Produced)
+			msgs, base, lonelyFailures = msgs[len(batch):], base+len(batch), 0
+			bo.Reset()
+			if len(msgs) == 0 {
+				if len(rejected) > 0 {
+					return &RejectedError{Records: rejected}
+				}
+				return nil
+			}
+			continue
+		}
+		errs := perRecord(err, len(batch))
 		// Retry from the first failed record on, successes after it
 		// included: re-sending those makes a duplicate, but the last copy of
 		// every key then still comes in input order.
-		var werrs kafka.WriteErrors
-		if errors.As(err, &werrs) && len(werrs) == len(msgs) {
-			first := 0
-			for first < len(werrs) && werrs[first] == nil {
-				first++
-			}
-			p.count(msgs[:first], p.m.Produced)
-			msgs = msgs[first:]
+		first := 0
+		for first < len(errs) && errs[first] == nil {
+			first++
 		}
-		p.count(msgs, p.m.ProduceFailed)
+		p.count(batch[:first], p.m.Produced)
+		msgs, base, errs = msgs[first:], base+first, errs[first:]
+		if first > 0 {
+			lonelyFailures = 0
+		}
+		p.count(msgs[:len(errs)], p.m.ProduceFailed)
+		p.failed(errs[0])
+		if slices.ContainsFunc(errs, permanent) {
+			if wasAlone && permanent(errs[0]) {
+				lonelyFailures++
+			}
+			alone = true
+			if lonelyFailures >= 1 {
+				p.log.Error("record rejected by the brokers; settling it", "record", describe(msgs[0]), "err", errs[0])
+				rejected = append(rejected, Rejected{Index: base, Err: errs[0]})
+				msgs, base, lonelyFailures = msgs[1:], base+1, 0
+				if len(msgs) == 0 {
+					return &RejectedError{Records: rejected}
+				}
+				continue
+			}
+		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("write abandoned after %d attempts: %w", attempt, ctx.Err())
 		}
-		p.log.Warn("write failed; retrying", "attempt", attempt, "records", len(msgs), "backoff", backoff, "err", err)
+		d := bo.Next()
+		p.log.Warn("write failed; retrying", "attempt", attempt, "records", len(msgs), "first", describe(msgs[0]),
+			"backoff", d.Round(time.Millisecond), "err", summarize(errs))
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return fmt.Errorf("write abandoned after %d attempts: %w", attempt, ctx.Err())
-		case <-time.After(backoff):
+		case <-t.C:
 		}
-		backoff = min(2*backoff, p.cfg.BackoffMax)
 	}
+}
+
+// perRecord spreads a WriteMessages error over its n records.
+func perRecord(err error, n int) []error {
+	var werrs kafka.WriteErrors
+	if errors.As(err, &werrs) && len(werrs) == n {
+		return werrs
+	}
+	out := make([]error, n)
+	var tooLarge kafka.MessageTooLargeError
+	if errors.As(err, &tooLarge) {
+		// kafka-go refused the whole write because of one record over
+		// its batch limit: that one is rejected, the others were not tried.
+		bad := n - 1 - len(tooLarge.Remaining)
+		for i := range out {
+			out[i] = errNotTried
+		}
+		if bad >= 0 && bad < n {
+			out[bad] = err
+		}
+		return out
+	}
+	for i := range out {
+		out[i] = err
+	}
+	return out
+}
+
+var errNotTried = errors.New("not written: another record of the write is over the batch limit")
+
+// describe names a record for logs: topic, key and the input record it
+// comes from.
+func describe(m kafka.Message) string {
+	key := string(m.Key)
+	if len(key) > 64 {
+		key = key[:64] + "..."
+	}
+	var part, off string
+	for _, h := range m.Headers {
+		switch h.Key {
+		case event.HeaderSourcePartition:
+			part = string(h.Value)
+		case event.HeaderSourceOffset:
+			off = string(h.Value)
+		}
+	}
+	return fmt.Sprintf("%s key=%q source=%s/%s (%d bytes)", m.Topic, key, part, off, len(m.Value))
+}
+
+// summarize lists the distinct errors of a failed write once each, instead
+// of kafka-go's one line per record.
+func summarize(errs []error) string {
+	seen := map[string]int{}
+	var order []string
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		s := e.Error()
+		if seen[s] == 0 {
+			order = append(order, s)
+		}
+		seen[s]++
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%s (x%d)", s, seen[s])
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (p *Producer) succeeded() {
+	p.failingSince.Store(0)
+}
+
+func (p *Producer) failed(err error) {
+	p.failingSince.CompareAndSwap(0, time.Now().UnixNano())
+	p.lastErr.Store(&err)
+}
+
+// Stuck reports writes that have kept failing for longer than StuckAfter:
+// the producer cannot make progress (readiness goes red).
+func (p *Producer) Stuck() error {
+	since := p.failingSince.Load()
+	if since == 0 {
+		return nil
+	}
+	d := time.Since(time.Unix(0, since))
+	if d < p.cfg.StuckAfter {
+		return nil
+	}
+	var last error
+	if e := p.lastErr.Load(); e != nil {
+		last = *e
+	}
+	return fmt.Errorf("writes failing for %v: %w", d.Round(time.Second), last)
 }
 
 func (p *Producer) count(msgs []kafka.Message, f func(string, int)) {
@@ -230,6 +448,9 @@ func (p *Producer) count(msgs []kafka.Message, f func(string, int)) {
 func (p *Producer) Check(ctx context.Context) error {
 	// kafka-go answers Metadata from its transport cache, which survives a
 	// dead broker; ApiVersions always makes a round trip.
+	if err := p.Stuck(); err != nil {
+		return err
+	}
 	if _, err := p.client.ApiVersions(ctx, &kafka.ApiVersionsRequest{}); err != nil {
 		return fmt.Errorf("brokers unreachable: %w", err)
 	}
@@ -261,5 +482,16 @@ func (p *Producer) Check(ctx context.Context) error {
 // goroutine only (kafka-go resets counters on read).
 func (p *Producer) PollStats() { p.m.ObserveWriter(p.w.Stats()) }
 
-// Close flushes and closes the writer.
-func (p *Producer) Close() error { return p.w.Close() }
+// Close flushes and closes the writer and the connections it used.
+func (p *Producer) Close() error {
+	err := errors.Join(p.w.Close(), p.solo.Close())
+	p.transport.CloseIdleConnections()
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -139,3 +139,51 @@ func TestWriteGivesUpWhenTheContextEnds(t *testing.T) {
 		t.Fatalf("ok %d failed %d", c.get(c.ok, "out"), c.get(c.failed, "out"))
 	}
 }
+
+func TestWritesFailingPastStuckAfterMakeCheckFail(t *testing.T) {
+	c := newCounts()
+	p, err := New(Config{Brokers: []string{"127.0.0.1:1"}, OutputTopic: "out", DLQTopic: "dlq",
+		BackoffMin: 10 * time.Millisecond, StuckAfter: 200 * time.Millisecond}, quiet(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Stuck(); err != nil {
+		t.Fatalf("stuck before any write: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	_ = p.Write(ctx, p.Enriched("a", []byte(`{}`), Source{}))
+	err = p.Stuck()
+	if err == nil || !strings.Contains(err.Error(), "writes failing for") {
+		t.Fatalf("Stuck = %v after 400ms of failed writes, want an error", err)
+	}
+	if cerr := p.Check(context.Background()); cerr == nil {
+		t.Fatal("Check passed with the producer stuck")
+	}
+}
+
+func TestPermanentErrorsAreNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{kafka.MessageSizeTooLarge, true},
+		{kafka.InvalidRecord, true},
+		{kafka.NotEnoughReplicas, false},
+		{kafka.LeaderNotAvailable, false},
+		{errors.New("connection refused"), false},
+	} {
+		if got := permanent(tc.err); got != tc.want {
+			t.Errorf("permanent(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestSummarizeNamesEachErrorOnce(t *testing.T) {
+	errs := []error{nil, kafka.MessageSizeTooLarge, kafka.MessageSizeTooLarge, kafka.NotEnoughReplicas}
+	got := summarize(errs)
+	if strings.Count(got, "Message Size Too Large") != 1 || !strings.Contains(got, "(x2)") {
+		t.Fatalf("summarize = %q", got)
+	}
+}

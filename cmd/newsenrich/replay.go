@@ -17,6 +17,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/newsenrich/newsenrich/consumer"
+	"github.com/newsenrich/newsenrich/internal/backoff"
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/pipeline"
 	"github.com/newsenrich/newsenrich/internal/redrive"
@@ -138,7 +140,8 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionSetWidth(30))
 	}
 	var enriched, dead, dropped atomic.Int64
-	dialer := &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, TLS: tlsCfg, SASLMechanism: mech}
+	fetcher := consumer.NewFetcher(consumer.FetcherConfig{Brokers: cfg.Brokers, ClientID: cfg.ClientID, TLS: tlsCfg, SASL: mech, MaxBytes: 16 << 20})
+	defer fetcher.Close()
 	sem := make(chan struct{}, cfg.Concurrency)
 	var wg sync.WaitGroup
 	errs := make([]error, len(ranges))
@@ -151,7 +154,7 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[i] = replayPartition(ctx, cfg, dialer, p, pl, rg, func(outcome string) {
+			errs[i] = replayPartition(ctx, cfg, fetcher, p, pl, rg, func(outcome string) {
 				switch outcome {
 				case metrics.OutcomeEnriched, metrics.OutcomePassed:
 					enriched.Add(1)
@@ -252,18 +255,12 @@ func replayDescribe(rs []replayRange) string {
 	return strings.Join(parts, ", ")
 }
 
-// replayPartition reads [start, end) of one partition, enriches each record
-// and writes the outputs in order, a batch at a time, each batch
-// acknowledged (acks=all) before the next is read.
-func replayPartition(ctx context.Context, cfg config.Config, dialer *kafka.Dialer, p *producer.Producer,
+// replayPartition reads [start, end) of one partition read_committed
+// (transaction markers and aborted records are skipped, as in the worker),
+// enriches each record and writes the outputs in order, a batch at a time,
+// each batch acknowledged (acks=all) before the next is read.
+func replayPartition(ctx context.Context, cfg config.Config, f *consumer.Fetcher, p *producer.Producer,
 	pl *pipeline.Pipeline, rg replayRange, done func(outcome string), log *slog.Logger) error {
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: cfg.InputTopic, Partition: rg.partition,
-		Dialer: dialer, MaxWait: 250 * time.Millisecond, MaxBytes: 16 << 20})
-	defer r.Close()
-	if err := r.SetOffset(rg.start); err != nil {
-		return fmt.Errorf("partition %d: %w", rg.partition, err)
-	}
-	const batchSize = 64
 	var batch []kafka.Message
 	var outcomes []string
 	flush := func() error {
@@ -279,38 +276,45 @@ func replayPartition(ctx context.Context, cfg config.Config, dialer *kafka.Diale
 		batch, outcomes = batch[:0], outcomes[:0]
 		return nil
 	}
+	bo := backoff.New(100*time.Millisecond, 2*time.Second)
 	next := rg.start
+	idleSince := time.Now()
 	for next < rg.end {
-		// An idle read means the rest of the range holds no records (e.g.
-		// transaction markers); give up on it after a while.
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		msg, err := r.FetchMessage(rctx)
-		cancel()
+		res, err := f.Fetch(ctx, cfg.InputTopic, rg.partition, next)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				log.Warn("no more records before the end of the range", "partition", rg.partition, "at", next, "end", rg.end)
-				break
-			}
-			return fmt.Errorf("partition %d: reading: %w", rg.partition, err)
-		}
-		if msg.Offset >= rg.end {
-			break
-		}
-		next = msg.Offset + 1
-		o := pl.Record(p, msg, nil)
-		if o.Outcome == metrics.OutcomeDropped {
-			done(o.Outcome) // nothing to write
+			log.Warn("fetch failed; retrying", "partition", rg.partition, "offset", next, "err", err)
+			bo.Wait(ctx)
 			continue
 		}
-		batch = append(batch, o.Record)
-		outcomes = append(outcomes, o.Outcome)
-		if len(batch) >= batchSize {
-			if err := flush(); err != nil {
-				return err
+		bo.Reset()
+		if res.Next <= next {
+			// Nothing committed there (yet): an open transaction holds the
+			// rest of the range back; give up on it after a while.
+			if time.Since(idleSince) > 10*time.Second {
+				log.Warn("no more committed records before the end of the range", "partition", rg.partition, "at", next, "end", rg.end)
+				break
 			}
+			continue
+		}
+		idleSince = time.Now()
+		for _, msg := range res.Records {
+			if msg.Offset >= rg.end {
+				break
+			}
+			o := pl.Record(p, msg, nil)
+			if o.Outcome == metrics.OutcomeDropped {
+				done(o.Outcome) // nothing to write
+				continue
+			}
+			batch = append(batch, o.Record)
+			outcomes = append(outcomes, o.Outcome)
+		}
+		next = res.Next
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 	return flush()

@@ -93,3 +93,48 @@ func TestReplayNeedsFrom(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Replay reads read_committed, like the worker: transaction markers and
+// records of aborted transactions are neither enriched nor dead-lettered.
+func TestReplaySkipsMarkersAndAbortedRecords(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	in := kafkatest.Topic(t, brokers, "in", 1)
+	out := kafkatest.Topic(t, brokers, "out", 1)
+	dlq := kafkatest.Topic(t, brokers, "dlq", 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	txn := kafkatest.Client(t, brokers, kgo.TransactionalID(kafkatest.Name(t, "txn")), kgo.DefaultProduceTopic(in))
+	for _, tx := range []struct {
+		commit bool
+		ids    []string
+	}{{true, []string{"c1", "c2"}}, {false, []string{"a1", "a2"}}, {true, []string{"c3"}}} {
+		if err := txn.BeginTransaction(); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range tx.ids {
+			v := []byte(fmt.Sprintf(`{"id":%q,"body":"News %s."}`, id, id))
+			if err := txn.ProduceSync(ctx, &kgo.Record{Key: []byte(id), Value: v}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := txn.EndTransaction(ctx, kgo.TransactionEndTry(tx.commit)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var progress bytes.Buffer
+	args := []string{"--brokers", strings.Join(brokers, ","), "--input-topic", in, "--output-topic", out,
+		"--dlq-topic", dlq, "--from", "0", "--quiet", "--log-level", "warn"}
+	if err := replayRun(ctx, args, &progress); err != nil {
+		t.Fatalf("replay: %v\n%s", err, progress.String())
+	}
+	var got []string
+	for _, r := range kafkatest.Consume(t, brokers, out, 3, 10*time.Second) {
+		got = append(got, string(r.Key))
+	}
+	if strings.Join(got, ",") != "c1,c2,c3" {
+		t.Fatalf("replayed %v, want [c1 c2 c3]\n%s", got, progress.String())
+	}
+	if !strings.Contains(progress.String(), "3 enriched") || !strings.Contains(progress.String(), "0 dead-lettered") {
+		t.Fatalf("summary:\n%s", progress.String())
+	}
+}

@@ -49,9 +49,8 @@ type Config struct {
 	LagInterval     time.Duration
 	LogLevel        string
 	LogFormat       string
-	// ClientID identifies this worker to the brokers. It must be unique per
-	// worker in a group: the consumer finds its own partition assignment by
-	// it (see package consumer).
+	// ClientID identifies this worker in the brokers' logs and quotas; it
+	// need not be unique (the group tells members apart by member id).
 	ClientID      string
 	TLS           bool
 	TLSCA         string
@@ -120,7 +119,7 @@ func (c *Config) settings() []setting {
 		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", (*durationValue)(&c.LagInterval), "`5s`", "how often consumer lag is measured"},
 		{"log-level", "NEWSENRICH_LOG_LEVEL", (*stringValue)(&c.LogLevel), "`info`", "`debug`, `info`, `warn`, `error`"},
 		{"log-format", "NEWSENRICH_LOG_FORMAT", (*stringValue)(&c.LogFormat), "`text` (image: `json`)", "`text` or `json`"},
-		{"client-id", "NEWSENRICH_CLIENT_ID", (*stringValue)(&c.ClientID), "`newsenrich-<host>-<pid>`", "Kafka client id, unique per worker"},
+		{"client-id", "NEWSENRICH_CLIENT_ID", (*stringValue)(&c.ClientID), "`newsenrich-<host>-<pid>`", "Kafka client id (need not be unique)"},
 		{"tls", "NEWSENRICH_TLS", (*boolValue)(&c.TLS), "off", "connect to the brokers with TLS"},
 		{"tls-ca", "NEWSENRICH_TLS_CA", (*stringValue)(&c.TLSCA), "system roots", "PEM file with the CA certificates to trust"},
 		{"sasl-mechanism", "NEWSENRICH_SASL_MECHANISM", (*stringValue)(&c.SASLMechanism), "none", "`plain`, `scram-sha-256` or `scram-sha-512`"},

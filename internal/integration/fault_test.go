@@ -23,6 +23,8 @@ import (
 const (
 	maxBytes        = 64 << 10
 	shutdownTimeout = 10 * time.Second
+	commitInterval  = 200 * time.Millisecond
+	maxInflight     = 128 // the default: 64 x NEWSENRICH_CONCURRENCY=2
 )
 
 func TestMain(m *testing.M) {
@@ -44,7 +46,7 @@ func scaled(n int) int {
 func workerEnv(e *Env, extra ...string) []string {
 	env := append(e.WorkerEnv(),
 		"NEWSENRICH_CONCURRENCY=2",
-		"NEWSENRICH_COMMIT_INTERVAL=200ms",
+		"NEWSENRICH_COMMIT_INTERVAL="+commitInterval.String(),
 		"NEWSENRICH_SHUTDOWN_TIMEOUT="+shutdownTimeout.String(),
 		fmt.Sprintf("NEWSENRICH_MAX_BYTES=%d", maxBytes),
 		"NEWSENRICH_LANGUAGES=en",
@@ -107,6 +109,11 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 	prod := e.ProduceStream(ctx, arts[n/2:], 25, 250*time.Millisecond)
 	readyAt := time.Now()
 	must(t, e.WaitProgress(ctx, n/4))
+	// Throughput just before the kill: records completed per commit interval.
+	a0, t0 := e.Account(), time.Now()
+	time.Sleep(500 * time.Millisecond)
+	a1 := e.Account()
+	rate := float64(a1.Enriched+a1.DeadLettered-a0.Enriched-a0.DeadLettered) / time.Since(t0).Seconds()
 	commits, _ := w1.Metric("newsenrich_consumer_commits_total", "")
 	w1.Kill()
 	committed, _ := e.Committed(ctx)
@@ -116,7 +123,17 @@ func TestFaultWorkerSIGKILL(t *testing.T) {
 	<-prod
 	e.WaitAccounted(ctx)
 	finish(ctx, t, e, w2)
-	Summarize(t, "worker_sigkill_restart", e.Account(), e.DuplicateSummary)
+	// At-least-once after a crash: what was published since the last commit
+	// is redone, at most one commit interval of work plus what was in flight.
+	perInterval := int(rate * commitInterval.Seconds())
+	bound := perInterval + maxInflight
+	r := e.Account()
+	if r.Duplicates > bound {
+		t.Errorf("%d duplicates after SIGKILL, over the bound %d (%d records per %v commit interval + max-inflight %d)",
+			r.Duplicates, bound, perInterval, commitInterval, maxInflight)
+	}
+	Summarize(t, fmt.Sprintf("worker_sigkill_restart (duplicate bound %d = %d per %v commit interval + max-inflight %d)",
+		bound, perInterval, commitInterval, maxInflight), r, e.DuplicateSummary)
 }
 
 // TestFaultRebalance: two workers, a third joins, then one leaves mid-stream, so partitions move
@@ -140,7 +157,11 @@ func TestFaultRebalance(t *testing.T) {
 	<-prod
 	e.WaitAccounted(ctx)
 	finish(ctx, t, e, w1, w3)
-	Summarize(t, "rebalance_2_then_3_workers_one_stopped", e.Account(), e.DuplicateSummary)
+	r := e.Account()
+	if r.Duplicates > 0 {
+		t.Errorf("%d duplicates from graceful rebalances (want 0): %s", r.Duplicates, e.DuplicateSummary())
+	}
+	Summarize(t, "rebalance_2_to_3_to_2_workers", r, e.DuplicateSummary)
 }
 
 // TestFaultBrokerRestart: the broker is stopped and restarted under the worker. The worker must
@@ -177,11 +198,25 @@ func TestFaultBrokerRestart(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	before := e.Account()
 	kafkaCtl(t, ctl, "up")
+	upAt := time.Now()
+	// Consuming again: a record without output before the restart gets one.
+	resumed := time.Duration(-1)
+	for time.Since(upAt) < 60*time.Second {
+		if a := e.Account(); a.Enriched+a.DeadLettered > before.Enriched+before.DeadLettered {
+			resumed = time.Since(upAt)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("consuming again %s after the broker was back", resumed.Round(time.Millisecond))
+	if resumed < 0 || resumed > 5*time.Second {
+		t.Errorf("consuming again took %s after the broker was back, want <= 5s", resumed.Round(time.Millisecond))
+	}
 	if !sawNotReady.Load() {
 		t.Error("/readyz stayed 200 for 10 s while the broker was down")
 	}
-	upAt := time.Now()
 	<-prod
 	e.WaitAccounted(ctx)
 	t.Logf("all inputs accounted %s after the broker was back", time.Since(upAt).Round(time.Millisecond))
@@ -196,7 +231,7 @@ func TestFaultBrokerRestart(t *testing.T) {
 		t.Errorf("worker exited: %v", w.ExitErr())
 	}
 	finish(ctx, t, e, w)
-	Summarize(t, "broker_stop_restart", e.Account(), e.DuplicateSummary)
+	Summarize(t, fmt.Sprintf("broker_stop_restart (consuming again %s after the broker was back)", resumed.Round(100*time.Millisecond)), e.Account(), e.DuplicateSummary)
 }
 
 func kafkaCtl(t *testing.T, ctl, verb string) {
@@ -410,5 +445,9 @@ func TestFaultShutdownUnderLoad(t *testing.T) {
 	w2 := startReady(ctx, t, e, "w2")
 	e.WaitAccounted(ctx)
 	finish(ctx, t, e, w2)
-	Summarize(t, "shutdown_under_load", e.Account(), e.DuplicateSummary)
+	r := e.Account()
+	if r.Duplicates > 0 {
+		t.Errorf("%d duplicates after a graceful shutdown (want 0): %s", r.Duplicates, e.DuplicateSummary())
+	}
+	Summarize(t, "shutdown_under_load", r, e.DuplicateSummary)
 }

@@ -142,13 +142,24 @@ type Result struct {
 // Process runs the whole step on one raw record.
 func (p *Pipeline) Process(raw []byte, obs processor.Observer) Result {
 	t0 := time.Now()
-	r := p.process(raw, obs)
+	r := p.safeProcess(raw, obs)
 	r.Duration = time.Since(t0)
 	if r.Event != nil {
 		r.Event.Enrichment.DurationSeconds = r.Duration.Seconds()
 		r.Event.Enrichment.ProcessedAt = time.Now().UTC().Format(time.RFC3339Nano)
 	}
 	return r
+}
+
+// safeProcess turns every panic (decoding included) into an
+// enrichment_failed dead letter: one bad record must not stop the worker.
+func (p *Pipeline) safeProcess(raw []byte, obs processor.Observer) (r Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = Result{Outcome: metrics.OutcomeDeadLetter, Reason: event.ReasonEnrichmentFailed, Detail: fmt.Sprintf("panic: %v", v)}
+		}
+	}()
+	return p.process(raw, obs)
 }
 
 func (p *Pipeline) process(raw []byte, obs processor.Observer) Result {
@@ -265,10 +276,11 @@ func (p *Pipeline) Record(prod *producer.Producer, msg kafka.Message, obs proces
 	r := p.Process(msg.Value, obs)
 	o := Output{Outcome: r.Outcome, Reason: r.Reason, Duration: r.Duration}
 	if r.Event != nil {
+		r.Event.EventID = event.EventID(msg.Topic, msg.Partition, msg.Offset)
 		value, err := json.Marshal(r.Event)
 		if err != nil {
 			o.Outcome, o.Reason = metrics.OutcomeDeadLetter, event.ReasonEnrichmentFailed
-			o.Record = deadLetter(prod, msg, o.Reason, "encoding event: "+err.Error(), src)
+			o.Record = DeadLetter(prod, msg, o.Reason, "encoding event: "+err.Error(), src)
 			return o
 		}
 		o.Event = r.Event
@@ -278,21 +290,21 @@ func (p *Pipeline) Record(prod *producer.Producer, msg kafka.Message, obs proces
 			// The brokers would reject it on every retry and stall the partition.
 			o.Outcome, o.Reason, o.Event = metrics.OutcomeDeadLetter, event.ReasonTooLarge, nil
 			detail := fmt.Sprintf("enriched event is %d bytes, over the %d-byte record limit (--max-message-bytes)", len(value), prod.MaxMessageBytes())
-			o.Record = deadLetter(prod, msg, o.Reason, detail, src)
+			o.Record = DeadLetter(prod, msg, o.Reason, detail, src)
 		}
 		return o
 	}
 	if r.Outcome == metrics.OutcomeDeadLetter {
-		o.Record = deadLetter(prod, msg, r.Reason, r.Detail, src)
+		o.Record = DeadLetter(prod, msg, r.Reason, r.Detail, src)
 	}
 	return o
 }
 
-// deadLetter builds the dead-letter record for msg. When even the original
+// DeadLetter builds the dead-letter record for msg. When even the original
 // does not fit under the record limit, the value is left empty and the
 // headers say where the original is; that is the one case where the
 // dead letter cannot carry it.
-func deadLetter(p *producer.Producer, msg kafka.Message, reason, detail string, src producer.Source) kafka.Message {
+func DeadLetter(p *producer.Producer, msg kafka.Message, reason, detail string, src producer.Source) kafka.Message {
 	dl := p.DeadLetter(msg.Key, msg.Value, reason, detail, src, time.Now())
 	if !p.Fits(dl) {
 		detail = fmt.Sprintf("%s; original value (%d bytes) too large for the dead-letter topic, read it at the source offset", detail, len(msg.Value))

@@ -175,7 +175,9 @@ func Ranges(ctx context.Context, c *kafka.Client, topic string) ([]Range, error)
 		for i, p := range parts {
 			reqs[i] = kafka.OffsetRequest{Partition: p, Timestamp: which}
 		}
-		resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+		// read_committed: the end is the last stable offset, not past an
+		// open transaction.
+		resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}, IsolationLevel: kafka.ReadCommitted})
 		if err != nil {
 			return nil, fmt.Errorf("listing offsets: %w", err)
 		}

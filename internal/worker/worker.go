@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,8 @@ type Worker struct {
 	producerErr  atomic.Pointer[error]
 	shuttingDown atomic.Bool
 	abandoned    atomic.Int64
+	fail         func(error) // set by Run
+	failErr      atomic.Pointer[error]
 }
 
 // New builds the worker and its Kafka clients (which connect lazily).
@@ -124,11 +127,14 @@ func (w *Worker) Ready() error {
 	if w.shuttingDown.Load() {
 		return errors.New("shutting down")
 	}
+	if p := w.failErr.Load(); p != nil {
+		return *p
+	}
 	if err := w.c.Check(); err != nil {
 		return err
 	}
-	if !w.c.Joined() {
-		return errors.New("consumer group not joined yet")
+	if err := w.p.Stuck(); err != nil {
+		return fmt.Errorf("producer: %w", err)
 	}
 	if err := *w.producerErr.Load(); err != nil {
 		return fmt.Errorf("producer: %w", err)
@@ -153,18 +159,18 @@ type result struct {
 	words   int
 }
 
-// Run consumes until ctx is cancelled, then shuts down: stop fetching,
-// finish in-flight records within cfg.ShutdownTimeout, commit what is done,
+// Run consumes until ctx is cancelled, then shuts down within
+// cfg.ShutdownTimeout: stop fetching at once, finish the records already
+// fetched until the drain deadline (the timeout minus the share reserved for
+// the final commit), abandon what is left, commit what is acknowledged,
 // leave the group. It returns nil only for a clean shutdown.
 func (w *Worker) Run(ctx context.Context) error {
-	deadline := make(chan struct{})
-	// The shutdown deadline covers draining, the final commit and closing;
-	// draining stops early enough to leave the rest a reserve.
-	reserve := min(5*time.Second, w.cfg.ShutdownTimeout/4)
 	// workCtx bounds processing and producing: it ends at the drain
-	// deadline, not at the shutdown signal, so in-flight work can finish.
-	workCtx, cancelWork := context.WithCancel(context.Background())
-	defer cancelWork()
+	// deadline (or when the worker fails), not at the shutdown signal, so
+	// in-flight work can finish.
+	workCtx, cancelWork := context.WithCancelCause(context.Background())
+	defer cancelWork(nil)
+	var shutdownBy atomic.Pointer[time.Time]
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -172,21 +178,30 @@ func (w *Worker) Run(ctx context.Context) error {
 			return
 		}
 		w.shuttingDown.Store(true)
-		t := time.NewTimer(w.cfg.ShutdownTimeout - reserve)
+		by := time.Now().Add(w.cfg.ShutdownTimeout)
+		shutdownBy.Store(&by)
+		t := time.NewTimer(w.cfg.ShutdownTimeout - commitReserve(w.cfg.ShutdownTimeout))
 		defer t.Stop()
 		select {
 		case <-t.C:
-			close(deadline)
-			cancelWork()
+			cancelWork(errDrainDeadline)
 		case <-workCtx.Done():
 		}
 	}()
+	// failCtx ends the fetching when the worker fails (a record it can
+	// neither publish nor dead-letter).
+	fetchCtx, cancelFetch := context.WithCancel(ctx)
+	defer cancelFetch()
+	w.fail = func(err error) {
+		w.failErr.CompareAndSwap(nil, &err)
+		cancelFetch()
+	}
 
 	var bg sync.WaitGroup
-	bgCtx, cancelBg := context.WithCancel(ctx)
+	bgCtx, cancelBg := context.WithCancel(fetchCtx)
 	defer cancelBg()
 	bg.Add(3)
-	go func() { defer bg.Done(); _ = w.c.RunCommitter(bgCtx) }()
+	go func() { defer bg.Done(); _ = w.c.Run(fetchCtx) }()
 	go func() { defer bg.Done(); _ = w.c.RunLag(bgCtx) }()
 	go func() { defer bg.Done(); w.watchProducer(bgCtx) }()
 
@@ -202,34 +217,44 @@ func (w *Worker) Run(ctx context.Context) error {
 		}(lanes[i])
 	}
 
-	fetchErr := w.fetchLoop(ctx, lanes, sem)
-	shutdownBy := time.Now().Add(w.cfg.ShutdownTimeout)
+	w.fetchLoop(fetchCtx, lanes, sem)
+	if !w.shuttingDown.Load() {
+		// The worker failed: shut down as if signalled.
+		w.shuttingDown.Store(true)
+		by := time.Now().Add(w.cfg.ShutdownTimeout)
+		shutdownBy.Store(&by)
+		go func() {
+			t := time.NewTimer(w.cfg.ShutdownTimeout - commitReserve(w.cfg.ShutdownTimeout))
+			defer t.Stop()
+			select {
+			case <-t.C:
+				cancelWork(errDrainDeadline)
+			case <-workCtx.Done():
+			}
+		}()
+	}
 	for _, l := range lanes {
 		close(l)
 	}
-	drained := make(chan struct{})
-	go func() { lanesDone.Wait(); close(drained) }()
-	select {
-	case <-drained:
-	case <-deadline:
-		<-drained // lanes return promptly once workCtx is cancelled
-	}
+	lanesDone.Wait() // lanes return by the drain deadline
 	cancelBg()
-	bg.Wait()
 
-	// Final commit: everything acknowledged so far, on the partitions this
-	// member still owns, before leaving the group (waits out a rebalance
-	// until the shutdown deadline).
-	cctx, cancel := context.WithDeadline(context.Background(), shutdownBy)
-	commitErr := w.c.CommitFinal(cctx)
+	// Final commit: everything acknowledged, within the reserved share.
+	by := time.Now().Add(commitReserve(w.cfg.ShutdownTimeout))
+	if p := shutdownBy.Load(); p != nil && p.After(by) {
+		by = *p
+	}
+	cctx, cancel := context.WithDeadline(context.Background(), by)
+	commitErr := w.c.Close(cctx)
 	cancel()
+	bg.Wait()
 	w.p.PollStats()
-	closeErr := errors.Join(w.c.Close(), w.p.Close())
-	cancelWork()
+	closeErr := w.p.Close()
+	cancelWork(nil)
 
 	var errs []error
-	if fetchErr != nil {
-		errs = append(errs, fetchErr)
+	if p := w.failErr.Load(); p != nil {
+		errs = append(errs, *p)
 	}
 	if n := w.abandoned.Load(); n > 0 {
 		errs = append(errs, fmt.Errorf("shutdown deadline %v passed with %d records unpublished (they will be redelivered)", w.cfg.ShutdownTimeout, n))
@@ -247,32 +272,28 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+var errDrainDeadline = errors.New("shutdown drain deadline passed")
+
+// commitReserve is the share of the shutdown timeout kept for the final
+// commit and leaving the group: a quarter, at most 5s.
+func commitReserve(timeout time.Duration) time.Duration {
+	return min(5*time.Second, timeout/4)
+}
+
 // fetchLoop fetches until ctx ends, holding a slot of sem for every record
-// until its output is acknowledged.
-func (w *Worker) fetchLoop(ctx context.Context, lanes []chan job, sem chan struct{}) error {
-	backoff := 100 * time.Millisecond
+// until its output is acknowledged or it is dropped.
+func (w *Worker) fetchLoop(ctx context.Context, lanes []chan job, sem chan struct{}) {
 	for {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			return nil
+			return
 		}
 		msg, h, err := w.c.Fetch(ctx)
 		if err != nil {
 			<-sem
-			if ctx.Err() != nil {
-				return nil
-			}
-			w.log.Warn("fetch failed; retrying", "err", err, "backoff", backoff)
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(backoff):
-			}
-			backoff = min(2*backoff, 5*time.Second)
-			continue
+			return // only ctx ends Fetch; the partition loops retry by themselves
 		}
-		backoff = 100 * time.Millisecond
 		w.m.Inflight.Inc()
 		lanes[laneFor(msg, len(lanes))] <- job{msg: msg, h: h}
 	}
@@ -297,19 +318,37 @@ func laneFor(m kafka.Message, n int) int {
 }
 
 // lane processes its records in order and publishes them in that order,
-// batching whatever is ready into one write.
+// batching whatever is ready into one write. A record is dropped, unprocessed,
+// once the drain deadline passed or its generation ended (its partition may
+// be another member's now; the group re-reads it from the committed offset).
 func (w *Worker) lane(ctx context.Context, in <-chan job, sem chan struct{}) {
 	out := make(chan result, cap(in))
 	var pub sync.WaitGroup
 	pub.Add(1)
 	go func() { defer pub.Done(); w.publish(ctx, out, sem) }()
 	for j := range in {
+		if ctx.Err() != nil {
+			w.abandoned.Add(1)
+			w.release(sem)
+			continue
+		}
+		if !w.c.Live(j.h) {
+			w.release(sem)
+			continue
+		}
 		out <- w.process(j)
 	}
 	close(out)
 	pub.Wait()
 }
 
+func (w *Worker) release(sem chan struct{}) {
+	w.m.Inflight.Dec()
+	<-sem
+}
+
+// process turns one record into its output; the enrichment step is this
+// one call.
 func (w *Worker) process(j job) result {
 	o := w.pl.Record(w.p, j.msg, w.m.ObserveStage)
 	w.m.ProcessorDuration.Observe(o.Duration.Seconds())
@@ -321,6 +360,7 @@ const maxBatch = 64
 func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{}) {
 	batch := make([]result, 0, maxBatch)
 	msgs := make([]kafka.Message, 0, maxBatch)
+	written := make([]int, 0, maxBatch)
 	for r := range in {
 		batch = append(batch[:0], r)
 	fill:
@@ -335,15 +375,34 @@ func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{
 				break fill
 			}
 		}
-		msgs = msgs[:0]
+		// Records whose generation ended are not published: the new owner
+		// of the partition processes them from the committed offset.
+		live := batch[:0]
 		for _, b := range batch {
+			if w.c.Live(b.h) {
+				live = append(live, b)
+			} else {
+				w.release(sem)
+			}
+		}
+		batch = live
+		if len(batch) == 0 {
+			continue
+		}
+		msgs, written = msgs[:0], written[:0]
+		for i, b := range batch {
 			if b.outcome != metrics.OutcomeDropped { // nothing to write, only to commit
 				msgs = append(msgs, b.out)
+				written = append(written, i)
 			}
 		}
 		var err error
 		if len(msgs) > 0 {
 			err = w.p.Write(ctx, msgs...)
+		}
+		var rej *producer.RejectedError
+		if errors.As(err, &rej) {
+			err = w.settleRejected(ctx, batch, written, rej)
 		}
 		now := time.Now()
 		for _, b := range batch {
@@ -353,10 +412,51 @@ func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{
 			} else {
 				w.acked(b, now)
 			}
-			w.m.Inflight.Dec()
-			<-sem
+			w.release(sem)
 		}
 	}
+}
+
+// settleRejected replaces every record the brokers rejected (an event over
+// the output topic's max.message.bytes, say) by a too_large dead letter and
+// writes those; the rest of the batch was acknowledged. A dead letter that
+// is rejected as well fails the worker: nothing can be written for that
+// input record, and committing past it would lose it. written[i] is the
+// batch index of the i-th record written.
+func (w *Worker) settleRejected(ctx context.Context, batch []result, written []int, rej *producer.RejectedError) error {
+	var dls []kafka.Message
+	var idx []int
+	for _, r := range rej.Records {
+		b := &batch[written[r.Index]]
+		src := producer.Source{Topic: b.msg.Topic, Partition: b.msg.Partition, Offset: b.msg.Offset, Headers: b.msg.Headers}
+		detail := fmt.Sprintf("output record (%d bytes) rejected by the brokers: %v", len(b.out.Value), r.Err)
+		if b.out.Topic == w.cfg.DLQTopic {
+			// The dead letter itself was rejected: retry without the
+			// original value (the headers say where it is).
+			detail = fmt.Sprintf("dead letter with the original value (%d bytes) rejected by the brokers: %v; read the original at the source offset", len(b.msg.Value), r.Err)
+			b.out = w.p.DeadLetter(b.msg.Key, nil, event.ReasonTooLarge, detail, src, time.Now())
+		} else {
+			b.out = pipeline.DeadLetter(w.p, b.msg, event.ReasonTooLarge, detail, src)
+		}
+		b.outcome, b.reason, b.ev = metrics.OutcomeDeadLetter, event.ReasonTooLarge, nil
+		w.log.Warn("output record rejected by the brokers; writing a too_large dead letter instead",
+			"partition", b.msg.Partition, "offset", b.msg.Offset, "key", string(b.msg.Key), "err", r.Err)
+		dls = append(dls, b.out)
+		idx = append(idx, written[r.Index])
+	}
+	err := w.p.Write(ctx, dls...)
+	if errors.As(err, &rej) {
+		var names []string
+		for _, r := range rej.Records {
+			b := batch[idx[r.Index]]
+			names = append(names, fmt.Sprintf("%s/%d@%d", b.msg.Topic, b.msg.Partition, b.msg.Offset))
+		}
+		ferr := fmt.Errorf("the brokers reject even the dead letter of input record(s) %s (%v): stopping, nothing after them is committed", strings.Join(names, ", "), rej.Records[0].Err)
+		w.log.Error("cannot write anything for an input record", "err", ferr)
+		w.fail(ferr)
+		return ferr
+	}
+	return err
 }
 
 func (w *Worker) acked(r result, now time.Time) {
