@@ -558,7 +558,7 @@ func (c *Consumer) commitUntil(ctx context.Context, gen *kafka.Generation) error
 		}
 		c.log.Warn("commit failed; retrying", "generation", gen.ID, "err", err)
 		if !bo.Wait(ctx) {
-			return fmt.Errorf("%w (gave up: %v)", err, ctx.Err())
+			return fmt.Errorf("%w (gave up: %w)", err, ctx.Err())
 		}
 	}
 }

@@ -38,8 +38,7 @@ const (
 type fetchResult struct {
 	msgs    []kafka.Message
 	next    int64 // the offset to fetch next
-	hwm     int64
-	skipped int // markers and aborted records dropped
+	skipped int   // markers and aborted records dropped
 	bytes   int
 }
 

@@ -39,7 +39,7 @@ func TestEveryMetricIsExportedAtStart(t *testing.T) {
 func TestReadyzFollowsChecks(t *testing.T) {
 	m := New(Topics{Input: "in", Output: "out", DLQ: "dlq"}, Build{})
 	s := NewServer("127.0.0.1:0", m, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	var state error = errors.New("group not joined")
+	state := errors.New("group not joined")
 	s.AddCheck("worker", func() error { return state })
 	for _, tc := range []struct {
 		err  error

@@ -143,7 +143,10 @@ func ExampleProcessor_Process() {
 	}
 	fmt.Println(ev.ID, ev.Entities[0].Type, ev.Entities[0].Text)
 	_, err = p.Process([]byte(`{"id":"a2"}`), nil)
-	fmt.Println(err.(*processor.Error).Reason)
+	var pe *processor.Error
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Reason)
+	}
 	// Output:
 	// a1 ORG NATO
 	// missing_field

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -342,8 +343,8 @@ func TestDeadLetterSchema(t *testing.T) {
 	}
 	// Details the decoder produces fit the header schema.
 	_, err := decode.Decode([]byte(`{"id":"`+strings.Repeat("ab-", 400)+`","body":"T"}`), decode.Limits{})
-	de, _ := err.(*decode.Error)
-	if de == nil {
+	var de *decode.Error
+	if !errors.As(err, &de) {
 		t.Fatalf("got %v", err)
 	}
 	h := deadLetterHeaders()

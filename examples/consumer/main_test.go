@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -82,7 +83,7 @@ func TestConsume(t *testing.T) {
 
 func TestConsumeStopsOnFetchError(t *testing.T) {
 	r := &fakeReader{}
-	if err := consume(context.Background(), r, io.Discard, slog.New(slog.DiscardHandler), 0); err != io.EOF {
+	if err := consume(context.Background(), r, io.Discard, slog.New(slog.DiscardHandler), 0); !errors.Is(err, io.EOF) {
 		t.Errorf("got %v, want the fetch error", err)
 	}
 }

@@ -16,16 +16,16 @@ type Backoff struct {
 	ceil     time.Duration // the current upper bound before jitter
 }
 
-// New returns a Backoff whose delays start below min and grow, doubling,
-// up to max. A max below min is raised to min.
-func New(min, max time.Duration) *Backoff {
-	if min <= 0 {
-		min = time.Millisecond
+// New returns a Backoff whose delays start below lo and grow, doubling,
+// up to hi. A hi below lo is raised to lo.
+func New(lo, hi time.Duration) *Backoff {
+	if lo <= 0 {
+		lo = time.Millisecond
 	}
-	if max < min {
-		max = min
+	if hi < lo {
+		hi = lo
 	}
-	return &Backoff{min: min, max: max, ceil: min}
+	return &Backoff{min: lo, max: hi, ceil: lo}
 }
 
 // Next returns the next delay: uniformly random in [ceil/2, ceil], where

@@ -356,16 +356,16 @@ func WriteMarkdown(w io.Writer, reports []*Report) {
 	)
 	for _, s := range sets {
 		for _, f := range figs {
-			cells, any := make([]string, len(engines)), false
+			cells, anyCell := make([]string, len(engines)), false
 			for i, e := range engines {
 				cells[i] = "–"
 				if r := by[[2]string{s, e}]; r != nil {
 					if v, ok := f.get(r); ok {
-						cells[i], any = v, true
+						cells[i], anyCell = v, true
 					}
 				}
 			}
-			if any {
+			if anyCell {
 				fmt.Fprintf(w, "| %s | %s | %s |\n", s, f.name, strings.Join(cells, " | "))
 			}
 		}

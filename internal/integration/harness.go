@@ -234,7 +234,7 @@ func (e *Env) CheckCommitInvariant(ctx context.Context) (doneNotCommitted int, e
 	if err := e.Sync(ctx); err != nil {
 		return 0, err
 	}
-	counts := e.Out.Counts(e.Ledger)
+	counts := e.Out.counts(e.Ledger)
 	var bad []string
 	for _, in := range e.Ledger.All() {
 		has := counts[in.ID].total() > 0
@@ -264,7 +264,7 @@ func (r Report) String() string {
 // Account counts, for every produced input, its outputs. An input with both an enriched event and
 // a dead letter counts as enriched plus one duplicate.
 func (e *Env) Account() Report {
-	counts := e.Out.Counts(e.Ledger)
+	counts := e.Out.counts(e.Ledger)
 	var r Report
 	for _, in := range e.Ledger.All() {
 		r.In++
@@ -556,8 +556,8 @@ func (c *Collector) Outputs() []Output {
 	return append([]Output(nil), c.outs...)
 }
 
-// Counts maps input id to how many enriched events and dead letters it has.
-func (c *Collector) Counts(l *Ledger) map[string]outCount {
+// counts maps input id to how many enriched events and dead letters it has.
+func (c *Collector) counts(l *Ledger) map[string]outCount {
 	m := map[string]outCount{}
 	for _, o := range c.Outputs() {
 		in := l.lookup(o)
@@ -665,7 +665,7 @@ func head(s []string, n int) []string {
 // output more than once and their offset range. It helps tell "records in flight at the fault"
 // (a short range at the fault) from "commits not happening" (long ranges).
 func (e *Env) DuplicateSummary() string {
-	counts := e.Out.Counts(e.Ledger)
+	counts := e.Out.counts(e.Ledger)
 	type span struct {
 		n        int
 		min, max int64

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -25,8 +26,8 @@ func TestPoisonClassesMatchDecoder(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			v := c.Make("poison-1", rng, maxBytes)
 			_, err := decode.Decode(v, lim)
-			de, ok := err.(*decode.Error)
-			if !ok {
+			var de *decode.Error
+			if !errors.As(err, &de) {
 				t.Fatalf("decode accepted %s (err %v)", c.Name, err)
 			}
 			if de.Reason != c.Want {

@@ -169,7 +169,7 @@ func (w *Worker) status(path string) int {
 func (w *Worker) WaitReady(ctx context.Context) error {
 	for {
 		if !w.Running() {
-			return fmt.Errorf("worker %s exited before ready: %v\n%s", w.Name, w.err, tail(w.Log, 30))
+			return fmt.Errorf("worker %s exited before ready: %w\n%s", w.Name, w.err, tail(w.Log, 30))
 		}
 		if w.Ready() {
 			return nil

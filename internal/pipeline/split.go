@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -21,11 +22,11 @@ import (
 // A JSON value still open when a line starts with '{' in column 0 was cut
 // off: it is passed on as it is (an invalid record) and the new one starts.
 //
-// Memory is bounded by max: a record longer than max bytes is read to its
-// end but not kept, and f gets raw == nil with its size. max <= 0 keeps
+// Memory is bounded by maxBytes: a record longer than maxBytes bytes is read to its
+// end but not kept, and f gets raw == nil with its size. maxBytes <= 0 keeps
 // every record whole.
-func Split(r io.Reader, max int, f func(raw []byte, size int) error) error {
-	s := splitter{max: max, f: f, lineStart: true}
+func Split(r io.Reader, maxBytes int, f func(raw []byte, size int) error) error {
+	s := splitter{max: maxBytes, f: f, lineStart: true}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		chunk, err := br.ReadSlice('\n')
@@ -34,9 +35,9 @@ func Split(r io.Reader, max int, f func(raw []byte, size int) error) error {
 				return ferr
 			}
 		}
-		switch err {
-		case nil, bufio.ErrBufferFull:
-		case io.EOF:
+		switch {
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+		case errors.Is(err, io.EOF):
 			return s.flush()
 		default:
 			return fmt.Errorf("reading input: %w", err)
@@ -85,7 +86,6 @@ type splitter struct {
 	// XML
 	xs       xmlState
 	xDepth   int
-	tagStart int    // offset in the tag of '<'
 	tag      []byte // the current tag's first bytes (kind detection)
 	tagLast  byte   // the byte before '>' ('/' for an empty element)
 	quote    byte   // attribute quote inside a tag

@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-func split(t *testing.T, in string, max int) []string {
+func split(t *testing.T, in string, maxBytes int) []string {
 	t.Helper()
 	var got []string
-	err := Split(strings.NewReader(in), max, func(raw []byte, size int) error {
+	err := Split(strings.NewReader(in), maxBytes, func(raw []byte, size int) error {
 		if raw == nil {
 			got = append(got, "TOO LARGE")
 			return nil
@@ -103,17 +103,17 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		const max = 64
+		const maxBytes = 64
 		total := 0
-		err := Split(strings.NewReader(in), max, func(raw []byte, size int) error {
+		err := Split(strings.NewReader(in), maxBytes, func(raw []byte, size int) error {
 			total += size
 			if raw == nil {
-				if size <= max {
+				if size <= maxBytes {
 					t.Fatalf("record of %d bytes reported too large", size)
 				}
 				return nil
 			}
-			if len(raw) == 0 || len(raw) > max || !strings.Contains(in, string(raw)) {
+			if len(raw) == 0 || len(raw) > maxBytes || !strings.Contains(in, string(raw)) {
 				t.Fatalf("record %q is not a piece of the input", raw)
 			}
 			return nil

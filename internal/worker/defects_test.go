@@ -275,7 +275,12 @@ func TestUnreachableBrokersAreTheReadinessCause(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Logf("worker: %v", err)
+		}
+	}()
 	waitFor(t, "readiness naming the refused connection", 30*time.Second, func() bool {
 		err := w.Ready()
 		return err != nil && strings.Contains(err.Error(), "connection refused")

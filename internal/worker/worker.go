@@ -451,7 +451,7 @@ func (w *Worker) settleRejected(ctx context.Context, batch []result, written []i
 			b := batch[idx[r.Index]]
 			names = append(names, fmt.Sprintf("%s/%d@%d", b.msg.Topic, b.msg.Partition, b.msg.Offset))
 		}
-		ferr := fmt.Errorf("the brokers reject even the dead letter of input record(s) %s (%v): stopping, nothing after them is committed", strings.Join(names, ", "), rej.Records[0].Err)
+		ferr := fmt.Errorf("the brokers reject even the dead letter of input record(s) %s (%w): stopping, nothing after them is committed", strings.Join(names, ", "), rej.Records[0].Err)
 		w.log.Error("cannot write anything for an input record", "err", ferr)
 		w.fail(ferr)
 		return ferr

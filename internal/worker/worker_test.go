@@ -111,7 +111,9 @@ func startWith(t testing.TB, e env, clientID string, delay time.Duration, tweak 
 	go func() { r.done <- w.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		<-r.done
+		if err := <-r.done; err != nil {
+			t.Logf("worker: %v", err)
+		}
 	})
 	return r
 }

@@ -76,9 +76,9 @@ func fail(reason, format string, args ...any) *Error {
 // quoteShort quotes a user-supplied value for a detail message, shortened so
 // one long value cannot push the useful part of the message out.
 func quoteShort(s string) string {
-	const max = 40
-	if len(s) > max {
-		cut := max
+	const limit = 40
+	if len(s) > limit {
+		cut := limit
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}

@@ -157,8 +157,8 @@ func TestDecodeAccepts(t *testing.T) {
 }
 
 func TestDecodeRejects(t *testing.T) {
-	deep := func(n int, open, close string) string {
-		return `{"id":"x","body":"T","deep":` + strings.Repeat(open, n) + strings.Repeat(close, n) + `}`
+	deep := func(n int, opener, closer string) string {
+		return `{"id":"x","body":"T","deep":` + strings.Repeat(opener, n) + strings.Repeat(closer, n) + `}`
 	}
 	tests := []struct {
 		name, in string
@@ -364,7 +364,13 @@ func TestDepthCapBoundary(t *testing.T) {
 	if _, err := Decode(nest(MaxDepth), Limits{}); err != nil {
 		t.Errorf("depth %d rejected: %v", MaxDepth, err)
 	}
-	if _, err := Decode(nest(MaxDepth+1), Limits{}); err == nil || err.(*Error).Reason != event.ReasonInvalidJSON {
+	if _, err := Decode(nest(MaxDepth+1), Limits{}); !isReason(err, event.ReasonInvalidJSON) {
 		t.Errorf("depth %d: got %v, want invalid_json", MaxDepth+1, err)
 	}
+}
+
+// isReason reports whether err is a *Error of the given reason class.
+func isReason(err error, reason string) bool {
+	var de *Error
+	return errors.As(err, &de) && de.Reason == reason
 }

@@ -104,7 +104,7 @@ func decodeFeedItem(b []byte, atom bool) (event.Article, *Error) {
 	}
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

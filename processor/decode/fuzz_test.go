@@ -145,7 +145,7 @@ func checkAgainstEncodingJSON(t *testing.T, raw []byte, a event.Article) {
 
 // jsonDepth is the maximum nesting of brackets outside strings.
 func jsonDepth(b []byte) int {
-	depth, max, inStr := 0, 0, false
+	depth, deepest, inStr := 0, 0, false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
@@ -156,14 +156,14 @@ func jsonDepth(b []byte) int {
 		case inStr:
 		case c == '{' || c == '[':
 			depth++
-			if depth > max {
-				max = depth
+			if depth > deepest {
+				deepest = depth
 			}
 		case c == '}' || c == ']':
 			depth--
 		}
 	}
-	return max
+	return deepest
 }
 
 func FuzzHTMLToText(f *testing.F) {

@@ -60,7 +60,7 @@ func decodeNewsML(b []byte) (event.Article, *Error) {
 	)
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -247,7 +247,7 @@ func skipElement(d *xml.Decoder, depth int) *Error {
 	for {
 		tok, err := d.Token()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return fail(event.ReasonUnsupportedFormat, "malformed XML: %v", err)

@@ -544,7 +544,8 @@ func (st *state) replace(a, b int, s span) {
 			out = append(out, x)
 		}
 	}
-	st.spans = append(out, s)
+	out = append(out, s)
+	st.spans = out
 }
 
 // addGroupWords adds the nationality, religion and party words the model

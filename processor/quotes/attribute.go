@@ -69,8 +69,6 @@ func (r *run) isAdverb(k int) bool {
 	return len(s) > 4 && s[len(s)-2:] == "ly"
 }
 
-func (r *run) isVerb(k int) bool { return r.cls(k)&cVerb != 0 }
-
 // isCue is a speech verb used as a verb here: a word that doubles as a
 // noun ("report", "claims") does not count right after a determiner.
 func (r *run) isCue(k int) bool {

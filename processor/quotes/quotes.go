@@ -375,8 +375,8 @@ func (r *run) countWords(a, b int) int {
 	return n
 }
 
-func (r *run) closed(open, close int) rawQuote {
-	return rawQuote{open: open, close: close, last: close, start: int(r.toks[open].Start), end: int(r.toks[close].End), words: r.countWords(open+1, close-1)}
+func (r *run) closed(opening, closing int) rawQuote {
+	return rawQuote{open: opening, close: closing, last: closing, start: int(r.toks[opening].Start), end: int(r.toks[closing].End), words: r.countWords(opening+1, closing-1)}
 }
 
 func (r *run) unclosed(open, last int) (rawQuote, bool) {

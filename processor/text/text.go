@@ -114,7 +114,7 @@ func (d *Doc) Reset(text string) {
 			i++
 			continue
 		}
-		var r rune = rune(c)
+		r := rune(c)
 		size := 1
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
@@ -302,10 +302,9 @@ func (d *Doc) word(start int) (int, Token) {
 	}
 	// Abbreviations and initials keep their period: "U.S.", "J.", "Mr.", "Inc.".
 	if i < n && s[i] == '.' {
-		j := i
 		w := s[start:i]
 		if letters <= 1 || isAbbrev(w) {
-			j = i + 1
+			j := i + 1
 			// U.S.A. style: letter '.' letter '.'
 			for j+1 < n && isLetterASCII(s[j]) && s[j+1] == '.' && (j+2 >= n || !isLetterASCII(s[j+2])) {
 				if s[j] >= 'A' && s[j] <= 'Z' {

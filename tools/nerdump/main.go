@@ -20,22 +20,26 @@ func main() {
 	modelOnly := flag.Bool("model-only", false, "turn the article-level rules off")
 	beam := flag.Float64("beam", 0, "Viterbi beam (0 default, <0 exact)")
 	flag.Parse()
-	r, err := entities.New(entities.Config{ModelDir: *dir, ModelOnly: *modelOnly, Beam: float32(*beam)})
-	if err != nil {
+	if err := run(entities.Config{ModelDir: *dir, ModelOnly: *modelOnly, Beam: float32(*beam)}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+func run(cfg entities.Config) error {
+	r, err := entities.New(cfg)
+	if err != nil {
+		return err
 	}
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
 	enc := json.NewEncoder(w)
 	var doc text.Doc
 	for sc.Scan() {
 		var a event.Article
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return err
 		}
 		doc.Reset(a.Body)
 		out := struct {
@@ -43,12 +47,11 @@ func main() {
 			Entities []event.Entity `json:"entities"`
 		}{a.ID, r.Entities(&doc)}
 		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
+	return w.Flush()
 }

@@ -26,22 +26,29 @@ func main() {
 	quiet := flag.Bool("quiet", false, "print nothing on success")
 	flag.Parse()
 
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	if err := wait(strings.Split(*brokers, ","), *timeout, *quiet); err != nil {
+		fmt.Fprintln(os.Stderr, "kafkaready:", err)
+		os.Exit(1)
+	}
+}
+
+// wait probes until the brokers are ready or timeout passes.
+func wait(brokers []string, timeout time.Duration, quiet bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
 	var last error
 	for {
-		last = probe(ctx, strings.Split(*brokers, ","))
+		last = probe(ctx, brokers)
 		if last == nil {
-			if !*quiet {
-				fmt.Printf("kafkaready: %s ready after %s\n", *brokers, time.Since(start).Round(time.Millisecond))
+			if !quiet {
+				fmt.Printf("kafkaready: %s ready after %s\n", strings.Join(brokers, ","), time.Since(start).Round(time.Millisecond))
 			}
-			return
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			fmt.Fprintf(os.Stderr, "kafkaready: %s not ready after %s: %v\n", *brokers, *timeout, last)
-			os.Exit(1)
+			return fmt.Errorf("%s not ready after %s: %w", strings.Join(brokers, ","), timeout, last)
 		case <-time.After(500 * time.Millisecond):
 		}
 	}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,12 +12,12 @@ func TestReadGold(t *testing.T) {
 	arts := filepath.Join(dir, "a.jsonl")
 	gold := filepath.Join(dir, "g.jsonl")
 	// "Zoë" makes code points and bytes differ before the spans
-	os.WriteFile(arts, []byte(`{"id":"x","body":"Zoë Ball met NATO in New York on Monday."}
+	write(t, arts, (`{"id":"x","body":"Zoë Ball met NATO in New York on Monday."}
 {"id":"dev","body":"Kept out."}
-`), 0o644)
-	os.WriteFile(gold, []byte(`{"id":"x","entities":[{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":17,"type":"ORG"},{"start":21,"end":29,"type":"GPE"}]}
+`))
+	write(t, gold, (`{"id":"x","entities":[{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":17,"type":"ORG"},{"start":21,"end":29,"type":"GPE"}]}
 {"id":"dev","entities":[{"start":0,"end":4,"type":"PERSON"}]}
-`), 0o644)
+`))
 	docs, err := ReadGold(arts, []string{gold}, map[string]bool{"dev": true})
 	if err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func TestReadCoNLLAndNormalize(t *testing.T) {
 
 func TestReadCoNLLRejectsMalformed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.conll")
-	os.WriteFile(path, []byte("token-without-tag\n"), 0o644)
+	write(t, path, "token-without-tag\n")
 	if _, err := ReadCoNLL(path); err == nil {
 		t.Error("want an error for a line without a tab")
 	}
@@ -128,5 +128,13 @@ func TestNameForms(t *testing.T) {
 		if got := shortName(tc.in); got != tc.short {
 			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.short)
 		}
+	}
+}
+
+// write creates a test input file.
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -127,14 +127,14 @@ func (m *Model) Static(toks []Tok, i int, out []uint32) []uint32 {
 		m.row(mix(tDoc, cls|mode<<4|uint64(t.DocCap)<<8|uint64(t.DocLow)<<12|uint64(t.DocUpper)<<16)),
 	)
 	if m.Second {
-		any := false
+		seen := false
 		for c, n := range t.Hist {
 			if n > 0 {
-				any = true
+				seen = true
 				out = append(out, m.row(mix(tHist, uint64(c)<<8|uint64(min(n, 3))<<4|cls)))
 			}
 		}
-		if any {
+		if seen {
 			h := uint64(0)
 			for _, n := range t.Hist {
 				h = h<<4 | uint64(min(n, 3))
@@ -237,18 +237,16 @@ func (m *Model) Write(w io.Writer) error {
 	if scale == 0 {
 		scale = 1
 	}
-	bw.WriteString(magic)
-	binary.Write(bw, binary.LittleEndian, uint32(m.Bits))
-	binary.Write(bw, binary.LittleEndian, uint32(NTags))
-	var dec uint32
+	h := header{Bits: uint32(m.Bits), NTags: NTags, Scale: scale}
 	if m.UseViterbi {
-		dec |= 1
+		h.Dec |= 1
 	}
 	if m.Second {
-		dec |= 2
+		h.Dec |= 2
 	}
-	binary.Write(bw, binary.LittleEndian, dec)
-	binary.Write(bw, binary.LittleEndian, scale)
+	bw.WriteString(magic)
+	// bufio keeps the first write error; Flush below reports it.
+	_ = binary.Write(bw, binary.LittleEndian, h)
 	buf := make([]byte, 2)
 	for _, v := range m.W {
 		q := int16(math.Round(float64(v / scale)))
@@ -259,6 +257,12 @@ func (m *Model) Write(w io.Writer) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// header follows the magic bytes of a model file (little-endian).
+type header struct {
+	Bits, NTags, Dec uint32
+	Scale            float32
 }
 
 // Read loads a model written by Write.
@@ -272,14 +276,11 @@ func Read(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
 		return nil, errors.New("model: not a newsenrich NER model (bad magic)")
 	}
-	var bits, ntags, dec uint32
-	var scale float32
-	binary.Read(br, binary.LittleEndian, &bits)
-	binary.Read(br, binary.LittleEndian, &ntags)
-	binary.Read(br, binary.LittleEndian, &dec)
-	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
+	var h header
+	if err := binary.Read(br, binary.LittleEndian, &h); err != nil {
 		return nil, fmt.Errorf("model: header: %w", err)
 	}
+	bits, ntags, dec, scale := h.Bits, h.NTags, h.Dec, h.Scale
 	if ntags != NTags || bits < 10 || bits > 26 {
 		return nil, fmt.Errorf("model: unsupported shape bits=%d tags=%d", bits, ntags)
 	}
