@@ -17,6 +17,7 @@ import (
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/baseline"
 	entitystage "github.com/newsenrich/newsenrich/processor/entities"
+	"github.com/newsenrich/newsenrich/processor/kb"
 	quotestage "github.com/newsenrich/newsenrich/processor/quotes"
 	topicstage "github.com/newsenrich/newsenrich/processor/topics"
 )
@@ -79,7 +80,15 @@ func New(cfg processor.Config) (*processor.Processor, error) {
 	}
 	entities = recognizer
 	quotes = quotestage.New(quotestage.Config{})
-	tagger, err := topicstage.New(topicstage.Config{})
+	gaz, err := topicstage.EmbeddedGazetteer()
+	if err != nil {
+		return nil, fmt.Errorf("topics stage: %w", err)
+	}
+	known, err := topicstage.NewKBTopics(kb.DataFiles())
+	if err != nil {
+		return nil, fmt.Errorf("topics stage: %w", err)
+	}
+	tagger, err := topicstage.New(topicstage.Config{Entities: topicstage.Chain{gaz, known}})
 	if err != nil {
 		return nil, fmt.Errorf("topics stage: %w", err)
 	}

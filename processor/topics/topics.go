@@ -226,11 +226,7 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	t.ents = cfg.Entities
 	if t.ents == nil && !cfg.IPTCOnly && len(entityTopicsGz) > 0 {
-		tsv, err := gunzip(entityTopicsGz)
-		if err != nil {
-			return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
-		}
-		g, err := ParseGazetteer(tsv)
+		g, err := EmbeddedGazetteer()
 		if err != nil {
 			return nil, err
 		}
@@ -674,4 +670,15 @@ func (t *Tagger) TopLevel() map[string]string {
 func (t *Tagger) topic(n int, score float64) event.Topic {
 	nd := &t.vocab.nodes[n]
 	return event.Topic{Code: nd.code, Label: nd.label, Score: math.Round(score*1000) / 1000}
+}
+
+// EmbeddedGazetteer parses the embedded entity gazetteer
+// (data/entity-topics.tsv.gz), the default Config.Entities, so that it
+// can be chained with a knowledge base.
+func EmbeddedGazetteer() (*Gazetteer, error) {
+	tsv, err := gunzip(entityTopicsGz)
+	if err != nil {
+		return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
+	}
+	return ParseGazetteer(tsv)
 }

@@ -53,6 +53,7 @@ func run() error {
 	noPrior := flag.Bool("no-prior", false, "drop the class bias")
 	rate := flag.Float64("rate", 0.5, "learning rate")
 	labelFiles := flag.String("labels", "", "comma list of gold JSONL files ({id, topics}) whose hand-made topic labels replace the lexicon's for those articles")
+	labelRepeat := flag.Int("label-repeat", 1, "times each hand-labelled article's examples are given (in-domain labels weigh more)")
 	iptcRepeat := flag.Int("iptc", 0, "times each IPTC concept's label and definition is an example (0 = none)")
 	flag.Parse()
 
@@ -108,6 +109,10 @@ func run() error {
 		td.Reset(d.title)
 		bd.Reset(body)
 		code, ok := hand[d.id]
+		reps := 1
+		if ok {
+			reps = max(1, *labelRepeat)
+		}
 		if !ok {
 			ts := lex.Topics(&td, &bd, nil)
 			if len(ts) == 0 || ts[0].Score < *minScore {
@@ -116,6 +121,7 @@ func run() error {
 			code = top[ts[0].Code]
 		}
 		perCode[code]++
+		first := len(ex)
 		ex = append(ex, topics.Example{Title: d.title, Body: body, Code: code})
 		if d.title != "" {
 			ex = append(ex, topics.Example{Body: d.title, Code: code})
@@ -128,6 +134,10 @@ func run() error {
 			for i := 0; i < len(words); i += *chunk {
 				ex = append(ex, topics.Example{Body: strings.Join(words[i:min(len(words), i+*chunk)], " "), Code: code})
 			}
+		}
+		n := len(ex) - first
+		for r := 1; r < reps; r++ {
+			ex = append(ex, ex[first:first+n]...)
 		}
 	}
 	if *iptcRepeat > 0 {
