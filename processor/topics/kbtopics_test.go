@@ -122,8 +122,12 @@ func TestKBEvidenceDecidesAHeadline(t *testing.T) {
 func gzipBytes(s string) []byte {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write([]byte(s))
-	zw.Close()
+	if _, err := zw.Write([]byte(s)); err != nil {
+		panic(err)
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
 	return b.Bytes()
 }
 

@@ -221,7 +221,7 @@ func parseHand(src string, v *vocabulary, b *builder) (org, role *builder, remap
 		case strings.HasPrefix(s, "@org "), strings.HasPrefix(s, "@role "):
 			f := strings.Fields(s)
 			if len(f) < 3 {
-				return nil, nil, nil, nil, fmt.Errorf("lexicon line %d: want %s CODE WORD...", line, f[0])
+				return nil, nil, nil, nil, fmt.Errorf("lexicon line %d: want %s CODE WORD [WORD ...]", line, f[0])
 			}
 			nd, err := lookup(f[1])
 			if err != nil {

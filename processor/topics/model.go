@@ -39,9 +39,9 @@ type model struct {
 }
 
 // appendFeatures appends the hash of every feature of the texts to dst:
-// each word, and each pair of adjacent words; title first, then at most max
+// each word, and each pair of adjacent words; title first, then at most maxBody
 // body tokens. It is the one featuriser both training and tagging use.
-func appendFeatures(dst []uint64, title, body *text.Doc, max int) []uint64 {
+func appendFeatures(dst []uint64, title, body *text.Doc, maxBody int) []uint64 {
 	each := func(d *text.Doc, limit int) {
 		if d == nil {
 			return
@@ -69,7 +69,7 @@ func appendFeatures(dst []uint64, title, body *text.Doc, max int) []uint64 {
 		}
 	}
 	each(title, 1<<30)
-	each(body, max)
+	each(body, maxBody)
 	return dst
 }
 

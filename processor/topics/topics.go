@@ -636,7 +636,7 @@ func (t *Tagger) decide(s *scratch) []event.Topic {
 // evidence and returns the deepest concept whose evidence passes the deep
 // thresholds.
 func (t *Tagger) deepest(s *scratch, top int, topRaw float64) (scored, bool) {
-	min := math.Max(t.cfg.DeepMinEvidence, t.cfg.DeepMinShare*topRaw)
+	floor := math.Max(t.cfg.DeepMinEvidence, t.cfg.DeepMinShare*topRaw)
 	var found scored
 	ok := false
 	cur := top
@@ -649,7 +649,7 @@ func (t *Tagger) deepest(s *scratch, top int, topRaw float64) (scored, bool) {
 				}
 			}
 		}
-		if bestChild < 0 || bestRaw < min {
+		if bestChild < 0 || bestRaw < floor {
 			return found, ok
 		}
 		found, ok = scored{node: bestChild, raw: bestRaw}, true
