@@ -5,7 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 	"runtime"
 	"time"
 
@@ -15,8 +15,9 @@ import (
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
-func benchCommand(ctx context.Context, args []string) error {
+func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: newsenrich bench [flags]
 
@@ -57,7 +58,7 @@ runs in its own child process so its peak RSS is its own.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	return bench.Run(ctx, o, benchProcessor, os.Stdout, os.Stderr)
+	return bench.Run(ctx, o, benchProcessor, stdout, stderr)
 }
 
 func benchProcessor(mode, eng string, cfg processor.Config) (*processor.Processor, error) {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -28,12 +27,9 @@ import (
 // demoCommand starts an in-process broker, publishes the sample articles
 // and two poison records, runs the real worker against it and prints what
 // comes out of the enriched and dead-letter topics.
-func demoCommand(ctx context.Context, args []string) error {
-	return demoRun(ctx, args, os.Stdout)
-}
-
-func demoRun(ctx context.Context, args []string, out io.Writer) error {
+func demoCommand(ctx context.Context, args []string, out, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	keep := fs.Bool("keep-running", false, "keep the broker and the worker running after the summary (until Ctrl-C)")
 	httpAddr := fs.String("http-addr", "127.0.0.1:0", "metrics/health address (port 0 = any free port)")
 	limit := fs.Int("limit", 0, "publish only the first N sample articles (0 = all 44)")
@@ -107,7 +103,7 @@ func demoRun(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("building the processor: %w", err)
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	log := runLogger(cfg.LogLevel, cfg.LogFormat, stderr)
 	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic},
 		metrics.Build{Version: runVersion(), Model: runModel})
 	w, err := worker.New(cfg, log, m, proc)

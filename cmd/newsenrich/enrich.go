@@ -25,8 +25,8 @@ import (
 // {"id"?, "error": {"reason", "detail"}} on its line; with
 // --other-languages=drop a dropped article yields nothing. The exit code is
 // non-zero only when every record failed.
-func enrichCommand(ctx context.Context, args []string) error {
-	return enrichRun(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+func enrichCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return enrichRun(ctx, args, os.Stdin, stdout, stderr)
 }
 
 func enrichRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

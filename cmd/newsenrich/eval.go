@@ -57,8 +57,9 @@ func evalFirstDir(dirs []string) string {
 	return ""
 }
 
-func evalCommand(ctx context.Context, args []string) error {
+func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: newsenrich eval (--set NAME|--all|--articles F --gold F) [flags]
 
@@ -135,7 +136,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 		if own, err := eval.RepoSets(*setsDir); err == nil {
 			prefixes = append(prefixes, own...)
 		} else {
-			fmt.Fprintf(os.Stderr, "eval: --all: %v (run from the repository root, or pass --sets)\n", err)
+			fmt.Fprintf(stderr, "eval: --all: %v (run from the repository root, or pass --sets)\n", err)
 		}
 		for _, p := range prefixes {
 			todo = append(todo, setPaths{eval.SetName(p), p + ".articles.jsonl", p + ".gold.jsonl"})
@@ -238,7 +239,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 					}
 					procs[en] = p
 				}
-				fmt.Fprintf(os.Stderr, "eval: %s on %s (%d articles)...\n", en, set.Name, len(set.Articles))
+				fmt.Fprintf(stderr, "eval: %s on %s (%d articles)...\n", en, set.Name, len(set.Articles))
 				preds, th, err := eval.Run(ctx, p, set, *workers)
 				if err != nil {
 					return err
@@ -268,20 +269,20 @@ words/s. The scoring is a port of shared/tools/score.py.
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(reports); err != nil {
 			return err
 		}
 	} else if *asMD {
-		eval.WriteMarkdown(os.Stdout, reports)
+		eval.WriteMarkdown(stdout, reports)
 	} else {
 		for _, r := range reports {
-			r.WriteText(os.Stdout)
-			fmt.Println()
+			r.WriteText(stdout)
+			fmt.Fprintln(stdout)
 		}
 		if len(reports) > 1 {
-			eval.WriteSummary(os.Stdout, reports)
+			eval.WriteSummary(stdout, reports)
 		}
 	}
 	if *jsonOut != "" {
@@ -307,12 +308,12 @@ words/s. The scoring is a port of shared/tools/score.py.
 			return err
 		}
 		for _, d := range diff {
-			fmt.Fprintln(os.Stderr, "DIFFERS:", d)
+			fmt.Fprintln(stderr, "DIFFERS:", d)
 		}
 		if len(diff) > 0 {
 			return fmt.Errorf("%s: %d figure(s) differ from score.py", reports[0].Set, len(diff))
 		}
-		fmt.Fprintf(os.Stderr, "eval: %s: every figure agrees with score.py (%s)\n", reports[0].Set, *agree)
+		fmt.Fprintf(stderr, "eval: %s: every figure agrees with score.py (%s)\n", reports[0].Set, *agree)
 	}
 
 	// Floors guard the engine we ship, not the baselines.
@@ -324,12 +325,12 @@ words/s. The scoring is a port of shared/tools/score.py.
 	}
 	if bad := eval.CheckFloors(guarded, floors); len(bad) > 0 {
 		for _, b := range bad {
-			fmt.Fprintln(os.Stderr, "FLOOR:", b)
+			fmt.Fprintln(stderr, "FLOOR:", b)
 		}
 		return fmt.Errorf("%d figure(s) below their floor", len(bad))
 	}
 	if len(floors) > 0 {
-		fmt.Fprintf(os.Stderr, "eval: all %d floor(s) met\n", len(floors))
+		fmt.Fprintf(stderr, "eval: all %d floor(s) met\n", len(floors))
 	}
 	return nil
 }

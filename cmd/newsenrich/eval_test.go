@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,14 +13,6 @@ import (
 func TestEvalCommandFloorsAndAgreement(t *testing.T) {
 	fix := filepath.Join("..", "..", "internal", "eval", "testdata")
 	base := []string{"--articles", filepath.Join(fix, "tiny.articles.jsonl"), "--pred", filepath.Join(fix, "tiny.pred.jsonl")}
-	stdout := os.Stdout
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Stdout = devnull
-	defer func() { os.Stdout = stdout; devnull.Close() }()
-
 	tests := []struct {
 		name    string
 		extra   []string
@@ -35,7 +27,7 @@ func TestEvalCommandFloorsAndAgreement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := evalCommand(context.Background(), append(append([]string{}, base...), tc.extra...))
+			err := evalCommand(context.Background(), append(append([]string{}, base...), tc.extra...), io.Discard, io.Discard)
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)
@@ -53,7 +45,7 @@ func TestEvalCommandRejectsBadInput(t *testing.T) {
 		{"--all", "--data", t.TempDir()},  // no dev sets there
 		{"--articles", "x", "--engine", "nope"},
 	} {
-		if err := evalCommand(context.Background(), args); err == nil {
+		if err := evalCommand(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("eval %v: no error", args)
 		}
 	}

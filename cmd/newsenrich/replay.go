@@ -32,8 +32,8 @@ import (
 // directly, outside the consumer group, so the live workers' offsets are
 // untouched; records that cannot be enriched go to the dead-letter topic as
 // usual. The range ends at the high watermarks seen at start (or --to).
-func replayCommand(ctx context.Context, args []string) error {
-	return replayRun(ctx, args, os.Stderr)
+func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return replayRun(ctx, args, stderr)
 }
 
 // replayPoint is a --from/--to value: a time or a per-partition offset.
@@ -74,6 +74,7 @@ type replayRange struct {
 
 func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(progress)
 	var from, to replayPoint
 	fs.Var(&from, "from", "start: RFC 3339 time (first record at or after it) or offset (on every partition); required")
 	fs.Var(&to, "to", "end, exclusive: RFC 3339 time or offset (default: the end of each partition at start)")
@@ -92,7 +93,7 @@ func replayRun(ctx context.Context, args []string, progress io.Writer) error {
 	if !from.set {
 		return errors.New("--from is required (an RFC 3339 time or an offset)")
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	log := runLogger(cfg.LogLevel, cfg.LogFormat, progress)
 	tlsCfg, err := cfg.TLSConfig()
 	if err != nil {
 		return err

@@ -64,8 +64,9 @@ func envOr(key, def string) string {
 
 // runCommand is the worker: consume, enrich, publish, until SIGTERM/SIGINT.
 // It returns nil only after a clean shutdown (exit code 0).
-func runCommand(ctx context.Context, args []string) error {
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: newsenrich run [flags]\n\nEvery flag can also be set with the environment variable shown; flags win.")
 		fs.PrintDefaults()
@@ -77,7 +78,7 @@ func runCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	log := runLogger(cfg.LogLevel, cfg.LogFormat, stderr)
 
 	t0 := time.Now()
 	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
