@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/newsenrich/newsenrich/internal/bench"
-	"github.com/newsenrich/newsenrich/processor"
-	"github.com/newsenrich/newsenrich/processor/baseline"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
@@ -47,7 +46,7 @@ runs in its own child process so its peak RSS is its own.
 	fs.StringVar(&o.Progress, "progress", "auto", "progress bars on stderr: auto (when a terminal), on, off")
 	fs.BoolVar(&o.JSON, "json", false, "print the results as JSON instead of a table")
 	fs.StringVar(&o.JSONOut, "json-out", "", "also write the results as JSON to this file")
-	fs.StringVar(&o.Engine, "engine", "default", "engine for the processor and worker modes: default, or none (decode and tokenize only: the pipeline's own cost)")
+	fs.StringVar(&o.Engine, "engine", engine.Default, "engine for the processor and worker modes: "+strings.Join(engine.Names, ", ")+" (none: decode and tokenize only, the pipeline's own cost)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the one-goroutine processor run here")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -58,21 +57,5 @@ runs in its own child process so its peak RSS is its own.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	return bench.Run(ctx, o, benchProcessor, stdout, stderr)
-}
-
-func benchProcessor(mode, eng string, cfg processor.Config) (*processor.Processor, error) {
-	switch mode {
-	case bench.ModeProseNaive:
-		return processor.New(cfg, baseline.Naive(), nil, nil), nil
-	case bench.ModeProseReused:
-		return processor.New(cfg, baseline.Reused(), nil, nil), nil
-	}
-	switch eng {
-	case "default":
-		return engine.New(cfg)
-	case "none":
-		return processor.New(cfg, nil, nil, nil), nil
-	}
-	return nil, fmt.Errorf("unknown --engine %q (want default or none)", eng)
+	return bench.Run(ctx, o, bench.EngineProcessor, stdout, stderr)
 }
