@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/newsenrich/newsenrich/internal/bench"
+	"github.com/newsenrich/newsenrich/internal/eval"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
@@ -32,7 +34,7 @@ runs in its own child process so its peak RSS is its own.
 	}
 	o := bench.Options{Args: args}
 	fs.StringVar(&o.Corpus, "corpus", "", "comma list of article files/dirs (default: the repo's sample articles plus the dev-set articles under --data)")
-	fs.StringVar(&o.DataDir, "data", evalFirstDir(evalDataDirs()), "shared data directory whose */dev/*.articles.jsonl join the default corpus")
+	fs.StringVar(&o.DataDir, "data", eval.FirstDir(eval.DataDirs(os.Getenv)), "shared data directory whose */dev/*.articles.jsonl join the default corpus")
 	fs.StringVar(&o.Size, "size", "50MB", "bytes of input per processor/worker run (the corpus is repeated to reach it)")
 	fs.StringVar(&o.Workers, "workers", "1,2", "processor goroutine counts to measure")
 	fs.StringVar(&o.Brokers, "broker", "kfake", "brokers for the worker runs: kfake (embedded) and/or host:port[;host:port] for a real cluster, comma separated; none to skip")

@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"io"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/newsenrich/newsenrich/processor/entities/train"
