@@ -18,6 +18,7 @@ import (
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/embeddedkafka"
+	"github.com/newsenrich/newsenrich/internal/pipeline"
 	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/metrics"
@@ -86,7 +87,7 @@ func demoCommand(ctx context.Context, args []string, out, stderr io.Writer) erro
 	defer cl.Close()
 	var recs []*kgo.Record
 	for _, r := range records {
-		recs = append(recs, &kgo.Record{Key: []byte(enrichGuessID(r)), Value: r})
+		recs = append(recs, &kgo.Record{Key: []byte(pipeline.GuessID(r)), Value: r})
 	}
 	for i, r := range poison {
 		recs = append(recs, &kgo.Record{Key: []byte([]string{"poison-truncated", "poison-no-body"}[i]), Value: r})
