@@ -38,7 +38,7 @@ func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if !rc.From.IsSet() {
 		return errors.New("--from is required (an RFC 3339 time or an offset)")
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	log := cfg.Logger(stderr)
 	if rc.TLS, err = cfg.TLSConfig(); err != nil {
 		return err
 	}

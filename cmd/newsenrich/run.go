@@ -42,17 +42,6 @@ func runProcessorConfig(maxBytes int) processor.Config {
 	}
 }
 
-// runLogger builds the slog logger from --log-level and --log-format.
-func runLogger(level, format string, w io.Writer) *slog.Logger {
-	var lv slog.Level
-	_ = lv.UnmarshalText([]byte(level)) // validated by config
-	opts := &slog.HandlerOptions{Level: lv}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // envOr is the environment variable key, or def when it is unset (for
 // commands whose flags are not the worker's configuration).
 func envOr(key, def string) string {
@@ -78,7 +67,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	log := cfg.Logger(stderr)
 
 	t0 := time.Now()
 	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
