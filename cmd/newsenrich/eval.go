@@ -47,7 +47,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 	fs.BoolVar(&j.All, "all", false, "every dev set under the data directory (DATA/*/dev/*.articles.jsonl) and in --sets")
 	fs.StringVar(&j.SetsDir, "sets", eval.RepoSetsDir, "folder of the repository's own sets (the modern Wikinews dev set), included by --all")
 	fs.StringVar(&j.DataDir, "data", eval.FirstDir(eval.DataDirs(os.Getenv)), "shared data directory holding */dev/ sets")
-	fs.StringVar(&engines, "engine", "default", "comma list of engines: default, prose (model reused), prose-naive")
+	fs.StringVar(&engines, "engine", "default", "comma list of engines: "+strings.Join(eval.Engines, ", ")+" (prose: its entity recogniser alone, model reused; prose-naive: rebuilt per article)")
 	fs.BoolVar(&j.JSON, "json", false, "print the reports as JSON instead of tables")
 	fs.BoolVar(&j.Markdown, "markdown", false, "print one Markdown table of the headline figures, one column per engine")
 	fs.StringVar(&j.JSONOut, "json-out", "", "also write the JSON reports to this file")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/processor"
@@ -25,19 +26,21 @@ var engineAliases = map[string]string{
 	engine.Prose: engine.ProseEntities,
 }
 
-// Engines are the engine names eval is usually asked for.
-var Engines = []string{engine.Default, engine.Prose, engine.ProseNaive}
+// Engines are the engine names eval knows: ours, the prose baselines, and
+// the registry's stage-less engine.
+var Engines = []string{engine.Default, engine.Prose, engine.ProseNaive, engine.None}
 
 // BuildEngine builds the processor eval scores under an engine name: an
 // alias above, or a name of the engine registry.
 func BuildEngine(name string, cfg processor.Config) (*processor.Processor, error) {
-	if n, ok := engineAliases[name]; ok {
-		return engine.Build(n, cfg)
+	n := name
+	if a, ok := engineAliases[name]; ok {
+		n = a
 	}
-	if name == "" {
-		return nil, errors.New("empty engine name")
+	if !engine.Known(n) && !slices.Contains(engine.Baselines, n) {
+		return nil, fmt.Errorf("unknown engine %q (want %s)", name, strings.Join(Engines, ", "))
 	}
-	return engine.Build(name, cfg)
+	return engine.Build(n, cfg)
 }
 
 // DataDirs are where the shared data is looked for: $NEWSENRICH_DATA_DIR,

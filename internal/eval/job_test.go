@@ -138,8 +138,8 @@ func TestBuildEngine(t *testing.T) {
 		t.Errorf("prose: %d entities, %d quotes, model %q", len(ev.Entities), len(ev.Quotes), ev.Enrichment.Model)
 	}
 	for _, name := range []string{"", "spacy"} {
-		if _, err := BuildEngine(name, processor.Config{}); err == nil {
-			t.Errorf("engine %q accepted", name)
+		if _, err := BuildEngine(name, processor.Config{}); err == nil || !strings.Contains(err.Error(), "default, prose, prose-naive") {
+			t.Errorf("engine %q: %v", name, err)
 		}
 	}
 }
