@@ -154,7 +154,9 @@ func Run(ctx context.Context, o Options, out, stderr io.Writer) error {
 		}
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			stopWorker()
-			<-workerDone
+			if err := <-workerDone; err != nil {
+				log.Warn("worker stopped with an error", "err", err)
+			}
 			return fmt.Errorf("stopped before every record was handled: %d enriched, %d dead-lettered, %d committed of %d",
 				enriched, dead, committed, total)
 		}
