@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"runtime"
 
 	"github.com/newsenrich/newsenrich/internal/samples"
@@ -13,16 +13,16 @@ import (
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
 
-func versionCommand(ctx context.Context, args []string) error {
-	fmt.Printf("newsenrich %s, model %s, %s %s/%s\n", runVersion(), runModel, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+func versionCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fmt.Fprintf(stdout, "newsenrich %s, model %s, %s %s/%s\n", runVersion(), runModel, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }
 
 // licensesCommand prints the notices the embedded data files require: the
 // binary carries a CC BY-SA model, ODbL and CC BY tables, and CC BY sample
 // articles, whose licences ask that recipients are told.
-func licensesCommand(ctx context.Context, args []string) error {
-	w := os.Stdout
+func licensesCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	w := stdout
 	fmt.Fprintln(w, "newsenrich code: MIT licence. Embedded data files keep their own licences:")
 	for _, section := range []struct{ title, text string }{
 		{"Entity model and gazetteers (processor/entities/model)", entities.Notice()},

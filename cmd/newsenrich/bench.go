@@ -5,18 +5,20 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/newsenrich/newsenrich/internal/bench"
-	"github.com/newsenrich/newsenrich/processor"
-	"github.com/newsenrich/newsenrich/processor/baseline"
+	"github.com/newsenrich/newsenrich/internal/eval"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
-func benchCommand(ctx context.Context, args []string) error {
+func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: newsenrich bench [flags]
 
@@ -32,7 +34,7 @@ runs in its own child process so its peak RSS is its own.
 	}
 	o := bench.Options{Args: args}
 	fs.StringVar(&o.Corpus, "corpus", "", "comma list of article files/dirs (default: the repo's sample articles plus the dev-set articles under --data)")
-	fs.StringVar(&o.DataDir, "data", evalFirstDir(evalDataDirs()), "shared data directory whose */dev/*.articles.jsonl join the default corpus")
+	fs.StringVar(&o.DataDir, "data", eval.FirstDir(eval.DataDirs(os.Getenv)), "shared data directory whose */dev/*.articles.jsonl join the default corpus")
 	fs.StringVar(&o.Size, "size", "50MB", "bytes of input per processor/worker run (the corpus is repeated to reach it)")
 	fs.StringVar(&o.Workers, "workers", "1,2", "processor goroutine counts to measure")
 	fs.StringVar(&o.Brokers, "broker", "kfake", "brokers for the worker runs: kfake (embedded) and/or host:port[;host:port] for a real cluster, comma separated; none to skip")
@@ -46,7 +48,7 @@ runs in its own child process so its peak RSS is its own.
 	fs.StringVar(&o.Progress, "progress", "auto", "progress bars on stderr: auto (when a terminal), on, off")
 	fs.BoolVar(&o.JSON, "json", false, "print the results as JSON instead of a table")
 	fs.StringVar(&o.JSONOut, "json-out", "", "also write the results as JSON to this file")
-	fs.StringVar(&o.Engine, "engine", "default", "engine for the processor and worker modes: default, or none (decode and tokenize only: the pipeline's own cost)")
+	fs.StringVar(&o.Engine, "engine", engine.Default, "engine for the processor and worker modes: "+strings.Join(engine.Names, ", ")+" (none: decode and tokenize only, the pipeline's own cost)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the one-goroutine processor run here")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -57,21 +59,5 @@ runs in its own child process so its peak RSS is its own.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	return bench.Run(ctx, o, benchProcessor, os.Stdout, os.Stderr)
-}
-
-func benchProcessor(mode, eng string, cfg processor.Config) (*processor.Processor, error) {
-	switch mode {
-	case bench.ModeProseNaive:
-		return processor.New(cfg, baseline.Naive(), nil, nil), nil
-	case bench.ModeProseReused:
-		return processor.New(cfg, baseline.Reused(), nil, nil), nil
-	}
-	switch eng {
-	case "default":
-		return engine.New(cfg)
-	case "none":
-		return processor.New(cfg, nil, nil, nil), nil
-	}
-	return nil, fmt.Errorf("unknown --engine %q (want default or none)", eng)
+	return bench.Run(ctx, o, bench.EngineProcessor, stdout, stderr)
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,22 +9,18 @@ import (
 	"os"
 	"strings"
 
-	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/pipeline"
-	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
 // enrichCommand reads articles from stdin — JSON objects (one per line or
 // pretty-printed), JSON arrays, RSS items, Atom entries, NewsML-G2 items —
 // and writes one enriched event per article, one per line, to stdout, with
-// the same pipeline as the worker. A record that cannot be enriched yields
-// {"id"?, "error": {"reason", "detail"}} on its line; with
-// --other-languages=drop a dropped article yields nothing. The exit code is
+// the same pipeline as the worker (pipeline.Stream). The exit code is
 // non-zero only when every record failed.
-func enrichCommand(ctx context.Context, args []string) error {
-	return enrichRun(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+func enrichCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return enrichRun(ctx, args, os.Stdin, stdout, stderr)
 }
 
 func enrichRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -85,7 +79,7 @@ func enrichRun(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	ok, failed, err := enrichStream(ctx, pl, cfg.MaxBytes, stdin, stdout)
+	ok, failed, err := pl.Stream(ctx, stdin, stdout)
 	if err != nil {
 		return err
 	}
@@ -96,79 +90,4 @@ func enrichRun(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "newsenrich enrich: no articles on stdin")
 	}
 	return nil
-}
-
-// enrichError is the line written for a record that cannot be enriched.
-type enrichError struct {
-	ID    string            `json:"id,omitempty"`
-	Error enrichErrorDetail `json:"error"`
-}
-
-type enrichErrorDetail struct {
-	Reason string `json:"reason"`
-	Detail string `json:"detail"`
-}
-
-// enrichStream enriches every record of r into w and counts the outcomes.
-func enrichStream(ctx context.Context, pl *pipeline.Pipeline, maxBytes int, r io.Reader, w io.Writer) (ok, failed int, err error) {
-	out := bufio.NewWriter(w)
-	defer out.Flush()
-	err = pipeline.Split(r, maxBytes, func(raw []byte, size int) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var line []byte
-		good := false
-		if raw == nil {
-			line, _ = json.Marshal(enrichError{Error: enrichErrorDetail{Reason: event.ReasonTooLarge,
-				Detail: fmt.Sprintf("record is %d bytes, limit is %d (--max-bytes)", size, maxBytes)}})
-		} else {
-			line, good = enrichOne(pl, raw)
-		}
-		if line == nil {
-			return nil // dropped by the language policy
-		}
-		if good {
-			ok++
-		} else {
-			failed++
-		}
-		out.Write(line)
-		out.WriteByte('\n')
-		return out.Flush() // one line per record as it is done: pipes see progress
-	})
-	return ok, failed, err
-}
-
-// enrichOne runs the pipeline on one record: the event's JSON and true, an
-// error line and false, or nil when the record was dropped.
-func enrichOne(pl *pipeline.Pipeline, raw []byte) ([]byte, bool) {
-	r := pl.Process(raw, nil)
-	if r.Event != nil {
-		b, err := json.Marshal(r.Event)
-		if err == nil {
-			return b, true
-		}
-		r.Reason, r.Detail = event.ReasonEnrichmentFailed, "encoding event: "+err.Error()
-	}
-	if r.Outcome == metrics.OutcomeDropped {
-		return nil, false
-	}
-	b, _ := json.Marshal(enrichError{ID: enrichGuessID(raw), Error: enrichErrorDetail{Reason: r.Reason, Detail: r.Detail}})
-	return b, false
-}
-
-// enrichGuessID finds the id of a record that failed, if it has one.
-func enrichGuessID(raw []byte) string {
-	var v struct {
-		ID  any    `json:"id"`
-		URI string `json:"uri"`
-	}
-	if json.Unmarshal(raw, &v) != nil {
-		return ""
-	}
-	if s, ok := v.ID.(string); ok && s != "" {
-		return s
-	}
-	return v.URI
 }

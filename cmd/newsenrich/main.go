@@ -5,17 +5,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sort"
 	"syscall"
 )
 
-// A command runs with its own arguments; the context is cancelled on
-// SIGINT/SIGTERM.
+// A command runs with its own arguments and writes only to the writers it
+// is given; the context is cancelled on SIGINT/SIGTERM.
 type command struct {
 	summary string
-	run     func(ctx context.Context, args []string) error
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func commands() map[string]command {
@@ -49,7 +50,7 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := cmd.run(ctx, os.Args[2:])
+	err := cmd.run(ctx, os.Args[2:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "newsenrich %s: %v\n", os.Args[1], err)

@@ -16,12 +16,9 @@ import (
 
 // redriveCommand puts dead letters back on the input topic (package
 // redrive).
-func redriveCommand(ctx context.Context, args []string) error {
-	return redriveRun(ctx, args, os.Stdout)
-}
-
-func redriveRun(ctx context.Context, args []string, out io.Writer) error {
+func redriveCommand(ctx context.Context, args []string, out, stderr io.Writer) error {
 	fs := flag.NewFlagSet("redrive", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	reason := fs.String("reason", "", "dead-letter reason class to re-drive (e.g. invalid_field), or \"any\"; required")
 	since := fs.String("since", "", "only dead letters from this RFC 3339 time on (default: all)")
 	dryRun := fs.Bool("dry-run", false, "report what would be re-driven, write nothing")

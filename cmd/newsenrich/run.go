@@ -6,12 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"runtime/debug"
 	"time"
-
-	"github.com/oklog/run"
 
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/worker"
@@ -42,17 +39,6 @@ func runProcessorConfig(maxBytes int) processor.Config {
 	}
 }
 
-// runLogger builds the slog logger from --log-level and --log-format.
-func runLogger(level, format string, w io.Writer) *slog.Logger {
-	var lv slog.Level
-	_ = lv.UnmarshalText([]byte(level)) // validated by config
-	opts := &slog.HandlerOptions{Level: lv}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // envOr is the environment variable key, or def when it is unset (for
 // commands whose flags are not the worker's configuration).
 func envOr(key, def string) string {
@@ -64,8 +50,9 @@ func envOr(key, def string) string {
 
 // runCommand is the worker: consume, enrich, publish, until SIGTERM/SIGINT.
 // It returns nil only after a clean shutdown (exit code 0).
-func runCommand(ctx context.Context, args []string) error {
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: newsenrich run [flags]\n\nEvery flag can also be set with the environment variable shown; flags win.")
 		fs.PrintDefaults()
@@ -77,7 +64,7 @@ func runCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := runLogger(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	log := cfg.Logger(stderr)
 
 	t0 := time.Now()
 	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))
@@ -92,67 +79,5 @@ func runCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runWorker(ctx, cfg, log, m, w)
-}
-
-// runWorker runs the worker and the HTTP server until ctx ends or either
-// fails, then shuts both down. The worker's own error decides the result.
-func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics, w *worker.Worker) error {
-	var g run.Group
-	var workerErr error
-	wctx, stopWorker := context.WithCancel(context.Background())
-	g.Add(func() error {
-		workerErr = w.Run(wctx)
-		return workerErr
-	}, func(error) { stopWorker() })
-
-	if cfg.HTTPAddr != "" {
-		srv := metrics.NewServer(cfg.HTTPAddr, m, log)
-		srv.AddCheck("worker", w.Ready)
-		if err := srv.Listen(); err != nil {
-			stopWorker()
-			return err
-		}
-		log.Info("serving /metrics /healthz /readyz", "addr", srv.Addr())
-		sctx, stopServer := context.WithCancel(context.Background())
-		g.Add(func() error { return srv.Serve(sctx) }, func(error) { stopServer() })
-	}
-
-	// The signal actor: returning starts the shutdown of the others.
-	sigCtx, stopSig := context.WithCancel(ctx)
-	g.Add(func() error {
-		<-sigCtx.Done()
-		if ctx.Err() != nil {
-			log.Info("shutdown requested", "deadline", cfg.ShutdownTimeout)
-		}
-		return nil
-	}, func(error) { stopSig() })
-
-	log.Info("worker starting", "brokers", cfg.Brokers, "input", cfg.InputTopic, "output", cfg.OutputTopic,
-		"dlq", cfg.DLQTopic, "group", cfg.Group, "concurrency", cfg.Concurrency, "max_inflight", cfg.MaxInflight)
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		// Last resort: a Kafka client that hangs on close must not keep a
-		// terminating pod alive forever.
-		select {
-		case <-finished:
-			return
-		case <-ctx.Done():
-		}
-		select {
-		case <-finished:
-		case <-time.After(cfg.ShutdownTimeout + 15*time.Second):
-			log.Error("shutdown did not finish in time; exiting", "deadline", cfg.ShutdownTimeout)
-			os.Exit(1)
-		}
-	}()
-	groupErr := g.Run()
-	if workerErr != nil {
-		return workerErr
-	}
-	if ctx.Err() == nil && groupErr != nil {
-		return groupErr // the HTTP server failed
-	}
-	return nil
+	return w.Serve(ctx, os.Exit)
 }

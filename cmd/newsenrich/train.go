@@ -4,16 +4,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/newsenrich/newsenrich/processor/entities/train"
 )
 
 // trainCommand trains the entity model from CoNLL corpora and name lists.
-func trainCommand(ctx context.Context, args []string) error {
+func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	o := train.Options{}
 	corpora := ""
 	fs.StringVar(&o.Data, "data", "../shared/data/ner/train", "folder of CoNLL training files (token<TAB>BIO tag)")
@@ -59,6 +60,6 @@ func trainCommand(ctx context.Context, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := slog.New(slog.NewTextHandler(stderr, nil))
 	return train.Run(o, log)
 }

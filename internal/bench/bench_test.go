@@ -255,3 +255,35 @@ func TestWorkerOverEmbeddedBroker(t *testing.T) {
 		t.Errorf("%d duplicates in a clean run", d)
 	}
 }
+
+// The baseline modes build prose's entity recogniser alone whatever
+// --engine says; the other modes build the named engine of the registry.
+func TestEngineProcessorModes(t *testing.T) {
+	raw := []byte(`{"id":"a","body":"Mark Rutte met Donald Trump in Florida. \"We talked about NATO,\" Rutte said on Friday."}`)
+	tests := []struct {
+		mode, engine     string
+		entities, quotes bool
+	}{
+		{ModeProseReused, "none", true, false},
+		{ModeProseNaive, "none", true, false},
+		{"processor", "none", false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode+"/"+tc.engine, func(t *testing.T) {
+			p, err := EngineProcessor(tc.mode, tc.engine, processor.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, err := p.Process(raw, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(ev.Entities) > 0) != tc.entities || (len(ev.Quotes) > 0) != tc.quotes {
+				t.Errorf("%d entities, %d quotes", len(ev.Entities), len(ev.Quotes))
+			}
+		})
+	}
+	if _, err := EngineProcessor("processor", "spacy", processor.Config{}); err == nil {
+		t.Error("unknown engine accepted")
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/newsenrich/newsenrich/internal/eval"
 	"github.com/newsenrich/newsenrich/internal/samples"
 	"github.com/newsenrich/newsenrich/processor"
+	"github.com/newsenrich/newsenrich/processor/engine"
 )
 
 // Options are the bench command's settings.
@@ -48,6 +49,19 @@ type Options struct {
 // NewProcessor builds the processor of a mode: the prose baselines, or the
 // named engine for the processor and worker modes.
 type NewProcessor func(mode, engine string, cfg processor.Config) (*processor.Processor, error)
+
+// EngineProcessor is the NewProcessor the command uses: the prose baseline
+// modes get the registry's prose baselines, every other mode the named
+// engine of the registry.
+func EngineProcessor(mode, name string, cfg processor.Config) (*processor.Processor, error) {
+	switch mode {
+	case ModeProseNaive:
+		name = engine.ProseNaive
+	case ModeProseReused:
+		name = engine.ProseEntities
+	}
+	return engine.Build(name, cfg)
+}
 
 // childEnv carries a child's job: a bench run re-executes its own binary
 // with the same command line and this variable set, so each mode's peak RSS

@@ -121,3 +121,22 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 		t.Fatalf("level %q, err %v", c.LogLevel, err)
 	}
 }
+
+func TestLogger(t *testing.T) {
+	for _, tc := range []struct {
+		level, format, want string
+	}{
+		{"warn", "text", "level=WARN msg=shown"},
+		{"info", "json", `"msg":"shown"`},
+	} {
+		var b strings.Builder
+		c := Default()
+		c.LogLevel, c.LogFormat = tc.level, tc.format
+		log := c.Logger(&b)
+		log.Debug("hidden")
+		log.Warn("shown")
+		if !strings.Contains(b.String(), tc.want) || strings.Contains(b.String(), "hidden") {
+			t.Errorf("%s/%s: %q", tc.level, tc.format, b.String())
+		}
+	}
+}

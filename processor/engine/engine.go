@@ -8,6 +8,13 @@
 //	         wire
 //	none     no stages: decode and emit events with empty enrichment (tests,
 //	         pipeline benchmarks)
+//
+// Two baselines are built by the same Build for eval and bench, but are not
+// engines a worker may run (Known does not list them):
+//
+//	prose-entities  prose/v2's entity recogniser alone, its model built once
+//	prose-naive     the same with its model rebuilt for every article, as a
+//	                naive integration would
 package engine
 
 import (
@@ -31,6 +38,16 @@ const (
 
 // Names lists the engines Build knows, default first.
 var Names = []string{Default, Prose, None}
+
+// Baseline names: prose's entity recogniser with no quote or topic stage,
+// its model reused or rebuilt per article.
+const (
+	ProseEntities = "prose-entities"
+	ProseNaive    = "prose-naive"
+)
+
+// Baselines lists the baseline engines Build knows besides Names.
+var Baselines = []string{ProseEntities, ProseNaive}
 
 // Known reports whether name is an engine Build knows.
 func Known(name string) bool {
@@ -61,6 +78,10 @@ func Build(name string, cfg processor.Config) (*processor.Processor, error) {
 		return processor.New(cfg, baseline.Reused(), quotestage.New(quotestage.Config{}), tagger), nil
 	case None:
 		return processor.New(cfg, nil, nil, nil), nil
+	case ProseEntities:
+		return processor.New(cfg, baseline.Reused(), nil, nil), nil
+	case ProseNaive:
+		return processor.New(cfg, baseline.Naive(), nil, nil), nil
 	}
 	return nil, fmt.Errorf("unknown engine %q (known: %s)", name, strings.Join(Names, ", "))
 }
