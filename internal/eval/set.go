@@ -225,7 +225,25 @@ func ResolveSet(name string, dataDirs []string) (articles, gold string, err erro
 // DevSets lists every DATA/*/dev/*.articles.jsonl that has a gold file, as
 // path prefixes, sorted.
 func DevSets(dataDir string) ([]string, error) {
-	m, err := filepath.Glob(filepath.Join(dataDir, "*", "dev", "*"+articlesSuffix))
+	out, err := setsMatching(filepath.Join(dataDir, "*", "dev", "*"+articlesSuffix))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no dev sets under " + dataDir + "/*/dev/")
+	}
+	return out, nil
+}
+
+// SetName is the base name of a set path prefix ("conll2003-dev").
+func SetName(prefix string) string {
+	return filepath.Base(strings.TrimSuffix(prefix, articlesSuffix))
+}
+
+// setsMatching lists the articles files matching pattern that have a gold
+// file beside them, as path prefixes, sorted.
+func setsMatching(pattern string) ([]string, error) {
+	m, err := filepath.Glob(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -237,15 +255,7 @@ func DevSets(dataDir string) ([]string, error) {
 		}
 	}
 	sort.Strings(out)
-	if len(out) == 0 {
-		return nil, errors.New("no dev sets under " + dataDir + "/*/dev/")
-	}
 	return out, nil
-}
-
-// SetName is the base name of a set path prefix ("conll2003-dev").
-func SetName(prefix string) string {
-	return filepath.Base(strings.TrimSuffix(prefix, articlesSuffix))
 }
 
 func fileExists(p string) bool {
@@ -260,18 +270,10 @@ const RepoSetsDir = "internal/eval/sets"
 // RepoSets lists dir/*.articles.jsonl that have a gold file, as path
 // prefixes, sorted.
 func RepoSets(dir string) ([]string, error) {
-	m, err := filepath.Glob(filepath.Join(dir, "*"+articlesSuffix))
+	out, err := setsMatching(filepath.Join(dir, "*"+articlesSuffix))
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, p := range m {
-		c := strings.TrimSuffix(p, articlesSuffix)
-		if fileExists(c + goldSuffix) {
-			out = append(out, c)
-		}
-	}
-	sort.Strings(out)
 	if len(out) == 0 {
 		return nil, errors.New("no sets in " + dir)
 	}

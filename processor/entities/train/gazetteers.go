@@ -3,7 +3,6 @@ package train
 import (
 	"bufio"
 	"compress/gzip"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/newsenrich/newsenrich/internal/tsv"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -23,36 +23,6 @@ const (
 	IntlOrgsFile  = "intl-orgs.tsv"
 	DemonymsFile  = "demonyms.tsv"
 )
-
-// tsv reads a headed TSV file into rows keyed by column name.
-func tsv(path string, fn func(row map[string]string)) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), 1<<22)
-	var head []string
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if head == nil {
-			head = cols
-			continue
-		}
-		row := make(map[string]string, len(head))
-		for i, h := range head {
-			if i < len(cols) {
-				row[h] = strings.TrimSpace(cols[i])
-			}
-		}
-		fn(row)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
 
 // phrase tokenizes a name with the shared tokenizer, so gazetteer keys split
 // exactly as article text does.
@@ -238,7 +208,7 @@ func BuildGazetteers(dir, out string) (map[string]int, error) {
 		}},
 	}
 	for _, s := range steps {
-		if err := tsv(p(s.file), s.fn); err != nil {
+		if err := tsv.Read(p(s.file), s.fn); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/newsenrich/newsenrich/internal/tsv"
 	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
 )
 
@@ -44,7 +45,7 @@ func titleCase(s string) string {
 func loadPools(gazDir, demonymFile string) (*pools, error) {
 	p := &pools{clubsByCountry: map[string][]string{}, cityByCountry: map[string][]string{}}
 	j := func(f string) string { return filepath.Join(gazDir, f) }
-	err := tsv(j("football-clubs.tsv"), func(r map[string]string) {
+	err := tsv.Read(j("football-clubs.tsv"), func(r map[string]string) {
 		if r["is_reserve_team"] == "1" {
 			return
 		}
@@ -63,14 +64,14 @@ func loadPools(gazDir, demonymFile string) (*pools, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tsv(j("national-football-teams.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("national-football-teams.tsv"), func(r map[string]string) {
 		if n, _ := strconv.Atoi(r["matches"]); n >= 150 {
 			p.nations = append(p.nations, r["team"])
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("geonames-cities15000.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("geonames-cities15000.tsv"), func(r map[string]string) {
 		pop, _ := strconv.Atoi(r["population"])
 		name := r["asciiname"]
 		if pop < 150000 || !isTitleASCII(name) {
@@ -84,7 +85,7 @@ func loadPools(gazDir, demonymFile string) (*pools, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("geonames-admin1.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("geonames-admin1.tsv"), func(r map[string]string) {
 		cc, _, _ := strings.Cut(r["code"], ".")
 		if (cc == "US" || cc == "AU" || cc == "IN" || cc == "CA" || cc == "ZA" || cc == "NZ") && isTitleASCII(r["asciiname"]) {
 			p.regions = append(p.regions, r["asciiname"])
@@ -92,21 +93,21 @@ func loadPools(gazDir, demonymFile string) (*pools, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("first-names.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("first-names.tsv"), func(r map[string]string) {
 		if n, _ := strconv.Atoi(r["count_1880_2023"]); n >= 20000 {
 			p.first = append(p.first, r["name"])
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("surnames.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("surnames.tsv"), func(r map[string]string) {
 		if rank, _ := strconv.Atoi(r["rank_1990"]); rank > 0 && rank <= 20000 {
 			p.sur = append(p.sur, titleCase(r["name_upper"]))
 		}
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("companies.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("companies.tsv"), func(r map[string]string) {
 		n := titleCase(strings.NewReplacer(",", "", "/DE/", "", "/NEW/", "", "/", " ").Replace(r["name"]))
 		if n != "" && !strings.ContainsAny(n, "0123456789") {
 			p.companies = append(p.companies, n)
@@ -114,7 +115,7 @@ func loadPools(gazDir, demonymFile string) (*pools, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := tsv(j("football-tournaments.tsv"), func(r map[string]string) {
+	if err := tsv.Read(j("football-tournaments.tsv"), func(r map[string]string) {
 		if n, _ := strconv.Atoi(r["matches"]); n >= 50 && r["tournament"] != "Friendly" {
 			p.events = append(p.events, r["tournament"])
 		}

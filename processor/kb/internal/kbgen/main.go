@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/newsenrich/newsenrich/internal/tsv"
 	"github.com/newsenrich/newsenrich/processor/kb/internal/key"
 )
 
@@ -90,36 +91,6 @@ func (w *writer) write(path, header string) error {
 	return f.Close()
 }
 
-// tsv reads a headed TSV file into rows keyed by column name.
-func tsv(path string, fn func(row map[string]string)) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), 1<<22)
-	var head []string
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if head == nil {
-			head = cols
-			continue
-		}
-		row := make(map[string]string, len(head))
-		for i, h := range head {
-			if i < len(cols) {
-				row[h] = strings.TrimSpace(cols[i])
-			}
-		}
-		fn(row)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
 // countryNames are the names news uses for countries whose data-file name
 // is the long official one. They are names only: the id is taken from the
 // country-codes row of the same ISO code.
@@ -154,12 +125,12 @@ func run(kbDir, gazDir, out string) error {
 
 	// Countries (PDDL) with their population (GeoNames, CC BY 4.0).
 	pop := map[string]float64{}
-	if err := tsv(g("geonames-countries.tsv"), func(r map[string]string) {
+	if err := tsv.Read(g("geonames-countries.tsv"), func(r map[string]string) {
 		pop[r["iso2"]], _ = strconv.ParseFloat(r["population"], 64)
 	}); err != nil {
 		return err
 	}
-	if err := tsv(g("country-codes-pd.tsv"), func(r map[string]string) {
+	if err := tsv.Read(g("country-codes-pd.tsv"), func(r map[string]string) {
 		iso, q := r["iso2"], r["wikidata_id"]
 		if iso == "" || q == "" {
 			return
@@ -180,7 +151,7 @@ func run(kbDir, gazDir, out string) error {
 	// cities keep their ASCII title-case alternate names ("New York" for
 	// New York City), so that a namesake region does not take their name.
 	capitals := map[string]bool{}
-	if err := tsv(g("geonames-cities15000.tsv"), func(r map[string]string) {
+	if err := tsv.Read(g("geonames-cities15000.tsv"), func(r map[string]string) {
 		p, _ := strconv.ParseFloat(r["population"], 64)
 		kind := "city"
 		if r["feature_code"] == "PPLC" {
@@ -206,7 +177,7 @@ func run(kbDir, gazDir, out string) error {
 		return err
 	}
 	// US Congress and executive (CC0).
-	if err := tsv(kf("us-congress-executive.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("us-congress-executive.tsv"), func(r map[string]string) {
 		canon := r["enwiki_title"]
 		if i := strings.Index(canon, " ("); i > 0 {
 			canon = canon[:i]
@@ -229,7 +200,7 @@ func run(kbDir, gazDir, out string) error {
 	// another file whose name is not its id's label has a wrong id
 	// (London's row in the regions file carries the City of London's).
 	labels := map[string]string{}
-	if err := tsv(kf("nsi-brands-operators.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("nsi-brands-operators.tsv"), func(r map[string]string) {
 		if r["wikidata"] != "" && r["wikidata_label"] != "" {
 			labels[r["wikidata"]] = r["wikidata_label"]
 		}
@@ -263,7 +234,7 @@ func run(kbDir, gazDir, out string) error {
 		}
 	}
 	// Airports (public domain) and football stadiums (CC0): no ids.
-	if err := tsv(kf("ourairports-airports.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("ourairports-airports.tsv"), func(r map[string]string) {
 		p := 1.0
 		if r["airport_size"] == "large" {
 			p = 10
@@ -275,7 +246,7 @@ func run(kbDir, gazDir, out string) error {
 	}); err != nil {
 		return err
 	}
-	if err := tsv(kf("openfootball-stadiums.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("openfootball-stadiums.tsv"), func(r map[string]string) {
 		for _, n := range append([]string{r["name"]}, strings.Split(r["alt_names"], "|")...) {
 			main.add(n, r["name"], "FAC", "", 1, "", "stadium")
 		}
@@ -283,7 +254,7 @@ func run(kbDir, gazDir, out string) error {
 		return err
 	}
 	// NBA and WNBA (MIT): teams are organisations, players people.
-	if err := tsv(kf("nba-wnba-teams-players.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("nba-wnba-teams-players.tsv"), func(r map[string]string) {
 		if r["subtype"] == "team" {
 			main.add(r["name"], r["name"], "ORG", "", 1, "US", "team")
 			main.add(r["nickname"], r["name"], "ORG", "", 1, "US", "team")
@@ -306,7 +277,7 @@ func run(kbDir, gazDir, out string) error {
 	var states []stateRow
 	popCount := map[string]int{}
 	byQID := map[string]int{} // index+1 of the id's row in states
-	if err := tsv(kf("csc-states.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("csc-states.tsv"), func(r map[string]string) {
 		p, _ := strconv.ParseFloat(r["population"], 64)
 		popCount[r["population"]]++
 		kind := "district"
@@ -356,7 +327,7 @@ func run(kbDir, gazDir, out string) error {
 		}
 		odbl.add(s.name, s.name, "GPE", s.qid, s.pop, s.cc, s.kind)
 	}
-	if err := tsv(kf("csc-cities.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("csc-cities.tsv"), func(r map[string]string) {
 		if cityStates[r["country_code"]+"\t"+r["name"]] || wrongLabel(labels, r["wikidata"], r["name"]) || (r["wikidata"] != "" && byQID[r["wikidata"]] > 0) {
 			return
 		}
@@ -370,7 +341,7 @@ func run(kbDir, gazDir, out string) error {
 		return err
 	}
 	// MLB teams and parks (CC BY-SA 3.0): a separate file.
-	if err := tsv(kf("lahman-mlb-teams.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("lahman-mlb-teams.tsv"), func(r map[string]string) {
 		p := 0.0
 		if r["current_name"] == "1" {
 			p = 1
@@ -379,7 +350,7 @@ func run(kbDir, gazDir, out string) error {
 	}); err != nil {
 		return err
 	}
-	if err := tsv(kf("lahman-mlb-parks.tsv"), func(r map[string]string) {
+	if err := tsv.Read(kf("lahman-mlb-parks.tsv"), func(r map[string]string) {
 		for _, n := range append([]string{r["name"]}, strings.Split(r["alt_names"], "|")...) {
 			bysa.add(n, r["name"], "FAC", "", 0, r["country"], "stadium")
 		}
