@@ -66,7 +66,7 @@ func TestAlertRules(t *testing.T) {
 			t.Errorf("%s: no `for`: one bad scrape would page", r.Alert)
 		}
 	}
-	// Issue 6: lag growing, dead-letter rate high, no throughput while lag > 0,
+	// The alerts operators need: lag growing, dead-letter rate high, no throughput while lag > 0,
 	// not ready, latency high.
 	for _, want := range []struct {
 		alert  string

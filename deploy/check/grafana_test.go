@@ -155,7 +155,7 @@ func TestGrafanaDashboard(t *testing.T) {
 			reads[s.Name] = true
 		}
 	}
-	// What issue 6 asks the dashboard to show, by the series that show it.
+	// What the dashboard must show, by the series that show it.
 	for what, series := range map[string][]string{
 		"throughput in":              {"newsenrich_consumer_records_total"},
 		"throughput out":             {"newsenrich_producer_records_total"},

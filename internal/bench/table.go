@@ -136,7 +136,7 @@ func Targets(rows []Result, workerMode, pacedMode string, workerConcurrency int)
 
 // WriteTargets prints the target checks.
 func WriteTargets(w io.Writer, ts []Target) {
-	fmt.Fprintln(w, "targets (issue 4):")
+	fmt.Fprintln(w, "targets:")
 	for _, t := range ts {
 		status := "not measured"
 		if t.Known {

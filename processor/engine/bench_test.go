@@ -44,7 +44,7 @@ func newBenchProcessor(b *testing.B) *processor.Processor {
 }
 
 // BenchmarkProcessor is the whole processor, one article per op, cycling
-// through the sample articles. words/s is the headline figure of issue 4.
+// through the sample articles. words/s is the headline speed figure.
 func BenchmarkProcessor(b *testing.B) {
 	corpus := loadBenchCorpus(b)
 	p := newBenchProcessor(b)
