@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,6 +64,7 @@ func RunWorker(ctx context.Context, cfg config.Config, proc Processor, log *slog
 	if err != nil {
 		return err
 	}
+	cfg.ApplyMemoryLimit(os.Getenv) // as `newsenrich run` does
 	return w.Run(ctx)
 }
 
