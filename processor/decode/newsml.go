@@ -47,19 +47,22 @@ type newsmlState struct {
 
 var errNotUTF8 = errors.New("not UTF-8")
 
-func decodeNewsML(b []byte) (event.Article, *Error) {
-	d := newXMLDecoder(b)
+// newsmlParser is the walk over one NewsML-G2 document.
+type newsmlParser struct {
+	b    []byte
+	d    *xml.Decoder
+	st   newsmlState
+	path []string // local names from the root down
+	text strings.Builder
+	// txtDepth is the depth of the element whose text is being
+	// collected (0 = none); inline markup inside it is flattened.
+	txtDepth int
+}
 
-	var (
-		st   newsmlState
-		path []string // local names from the root down
-		text strings.Builder
-		// txtDepth is the depth of the element whose text is being
-		// collected (0 = none); inline markup inside it is flattened.
-		txtDepth int
-	)
+func decodeNewsML(b []byte) (event.Article, *Error) {
+	p := &newsmlParser{b: b, d: newXMLDecoder(b)}
 	for {
-		tok, err := d.Token()
+		tok, err := p.d.Token()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -71,140 +74,187 @@ func decodeNewsML(b []byte) (event.Article, *Error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			name := t.Name.Local
-			if len(path) == 0 && name != "newsItem" && name != "newsMessage" {
-				return event.Article{}, fail(event.ReasonUnsupportedFormat, "XML root <%s> is not a NewsML-G2 newsItem", shortName(name))
-			}
-			if len(path) >= MaxDepth {
-				return event.Article{}, fail(event.ReasonUnsupportedFormat, "XML nested deeper than %d levels", MaxDepth)
-			}
-			path = append(path, name)
-			if name == "newsItem" {
-				st.items++
-				if st.items > 1 {
-					return event.Article{}, fail(event.ReasonUnsupportedFormat, "newsMessage holds more than one newsItem; send one item per record")
-				}
-				st.inItem = true
-				for _, at := range t.Attr {
-					switch {
-					case at.Name.Local == "guid":
-						st.a.ID = at.Value
-					case at.Name.Local == "lang" && (at.Name.Space == "xml" || at.Name.Space == "http://www.w3.org/XML/1998/namespace"):
-						st.rootLang = at.Value
-					}
-				}
-				continue
-			}
-			if !st.inItem {
-				continue
-			}
-			rel := path[itemIndex(path):]
-			switch {
-			case is(rel, "newsItem", "contentSet", "inlineXML"):
-				if st.hasXML {
-					// Alternative renditions: the first non-empty one is
-					// the article.
-					if err := skipElement(d, len(path)); err != nil {
-						return event.Article{}, err
-					}
-					path = path[:len(path)-1]
-					continue
-				}
-				start := d.InputOffset()
-				if err := skipElement(d, len(path)); err != nil {
-					return event.Article{}, err
-				}
-				// The end tag starts after the last token before it;
-				// find it from the end to stay exact with prefixes.
-				end := d.InputOffset()
-				inner := b[start:end]
-				if k := bytes.LastIndex(inner, []byte("</")); k >= 0 {
-					inner = inner[:k]
-				} else {
-					inner = nil // <inlineXML/>
-				}
-				if len(bytes.TrimSpace(inner)) > 0 {
-					st.inlineXML, st.hasXML = string(inner), true
-				}
-				path = path[:len(path)-1]
-			case is(rel, "newsItem", "contentSet", "inlineData"):
-				if txtDepth == 0 {
-					st.isHTML = isHTMLType(attr(t, "contenttype"))
-					text.Reset()
-					txtDepth = len(path)
-				}
-			case is(rel, "newsItem", "itemMeta", "versionCreated"),
-				is(rel, "newsItem", "itemMeta", "firstCreated"),
-				is(rel, "newsItem", "contentMeta", "headline"),
-				is(rel, "newsItem", "contentMeta", "by"),
-				is(rel, "newsItem", "itemMeta", "provider", "name"),
-				is(rel, "newsItem", "contentMeta", "creator", "name"):
-				if txtDepth == 0 {
-					text.Reset()
-					txtDepth = len(path)
-				}
-			case is(rel, "newsItem", "itemMeta", "provider"):
-				if v := attr(t, "literal"); v != "" {
-					st.provider = v
-				} else if st.provider == "" {
-					st.provider = attr(t, "qcode")
-				}
-			case is(rel, "newsItem", "contentMeta", "creator"):
-				if v := attr(t, "literal"); v != "" {
-					st.a.Authors = append(st.a.Authors, v)
-				}
-			case is(rel, "newsItem", "contentMeta", "language"):
-				if st.metaLang == "" {
-					st.metaLang = attr(t, "tag")
-				}
+			if err := p.start(t); err != nil {
+				return event.Article{}, err
 			}
 		case xml.CharData:
-			if txtDepth > 0 {
-				text.Write(t)
+			if p.txtDepth > 0 {
+				p.text.Write(t)
 			}
 		case xml.EndElement:
-			if len(path) == 0 {
-				continue
-			}
-			if st.inItem {
-				rel := path[itemIndex(path):]
-				v := strings.TrimSpace(text.String())
-				switch {
-				case txtDepth != len(path):
-				case is(rel, "newsItem", "itemMeta", "versionCreated"):
-					st.a.PublishedAt = v
-				case is(rel, "newsItem", "itemMeta", "firstCreated"):
-					st.first = v
-				case is(rel, "newsItem", "contentMeta", "headline"):
-					if st.a.Title == "" {
-						st.a.Title = v
-					}
-				case is(rel, "newsItem", "contentMeta", "by"):
-					st.by = v
-				case is(rel, "newsItem", "itemMeta", "provider", "name"):
-					st.provider = v
-				case is(rel, "newsItem", "contentMeta", "creator", "name"):
-					if v != "" {
-						st.a.Authors = append(st.a.Authors, v)
-					}
-				case is(rel, "newsItem", "contentSet", "inlineData"):
-					switch {
-					case st.isHTML && !st.hasHTML:
-						st.dataHTML, st.hasHTML = text.String(), true
-					case !st.isHTML && !st.hasData:
-						st.inline, st.hasData = text.String(), true
-					}
-				}
-				if t.Name.Local == "newsItem" {
-					st.inItem = false
-				}
-			}
-			if txtDepth == len(path) {
-				txtDepth = 0
-			}
-			path = path[:len(path)-1]
+			p.end(t)
 		}
 	}
+	return p.st.article()
+}
+
+// start handles an opening tag: the root and depth checks, then the
+// newsItem or one of its elements.
+func (p *newsmlParser) start(t xml.StartElement) *Error {
+	name := t.Name.Local
+	if len(p.path) == 0 && name != "newsItem" && name != "newsMessage" {
+		return fail(event.ReasonUnsupportedFormat, "XML root <%s> is not a NewsML-G2 newsItem", shortName(name))
+	}
+	if len(p.path) >= MaxDepth {
+		return fail(event.ReasonUnsupportedFormat, "XML nested deeper than %d levels", MaxDepth)
+	}
+	p.path = append(p.path, name)
+	if name == "newsItem" {
+		return p.startItem(t)
+	}
+	if !p.st.inItem {
+		return nil
+	}
+	return p.startInItem(t, p.path[itemIndex(p.path):])
+}
+
+// startItem opens the one newsItem and reads its guid and xml:lang.
+func (p *newsmlParser) startItem(t xml.StartElement) *Error {
+	st := &p.st
+	st.items++
+	if st.items > 1 {
+		return fail(event.ReasonUnsupportedFormat, "newsMessage holds more than one newsItem; send one item per record")
+	}
+	st.inItem = true
+	for _, at := range t.Attr {
+		switch {
+		case at.Name.Local == "guid":
+			st.a.ID = at.Value
+		case at.Name.Local == "lang" && (at.Name.Space == "xml" || at.Name.Space == "http://www.w3.org/XML/1998/namespace"):
+			st.rootLang = at.Value
+		}
+	}
+	return nil
+}
+
+// startInItem handles an element inside the newsItem, at path rel from it:
+// it reads inlineXML whole, starts collecting the text of the text-valued
+// elements and reads the attributes that carry metadata.
+func (p *newsmlParser) startInItem(t xml.StartElement, rel []string) *Error {
+	st := &p.st
+	switch {
+	case is(rel, "newsItem", "contentSet", "inlineXML"):
+		return p.readInlineXML()
+	case is(rel, "newsItem", "contentSet", "inlineData"):
+		if p.txtDepth == 0 {
+			st.isHTML = isHTMLType(attr(t, "contenttype"))
+			p.text.Reset()
+			p.txtDepth = len(p.path)
+		}
+	case is(rel, "newsItem", "itemMeta", "versionCreated"),
+		is(rel, "newsItem", "itemMeta", "firstCreated"),
+		is(rel, "newsItem", "contentMeta", "headline"),
+		is(rel, "newsItem", "contentMeta", "by"),
+		is(rel, "newsItem", "itemMeta", "provider", "name"),
+		is(rel, "newsItem", "contentMeta", "creator", "name"):
+		if p.txtDepth == 0 {
+			p.text.Reset()
+			p.txtDepth = len(p.path)
+		}
+	case is(rel, "newsItem", "itemMeta", "provider"):
+		if v := attr(t, "literal"); v != "" {
+			st.provider = v
+		} else if st.provider == "" {
+			st.provider = attr(t, "qcode")
+		}
+	case is(rel, "newsItem", "contentMeta", "creator"):
+		if v := attr(t, "literal"); v != "" {
+			st.a.Authors = append(st.a.Authors, v)
+		}
+	case is(rel, "newsItem", "contentMeta", "language"):
+		if st.metaLang == "" {
+			st.metaLang = attr(t, "tag")
+		}
+	}
+	return nil
+}
+
+// readInlineXML consumes the inlineXML element just opened and keeps its
+// raw inner markup, unless an earlier one was kept.
+func (p *newsmlParser) readInlineXML() *Error {
+	if p.st.hasXML {
+		// Alternative renditions: the first non-empty one is
+		// the article.
+		if err := skipElement(p.d, len(p.path)); err != nil {
+			return err
+		}
+		p.path = p.path[:len(p.path)-1]
+		return nil
+	}
+	start := p.d.InputOffset()
+	if err := skipElement(p.d, len(p.path)); err != nil {
+		return err
+	}
+	// The end tag starts after the last token before it;
+	// find it from the end to stay exact with prefixes.
+	end := p.d.InputOffset()
+	inner := p.b[start:end]
+	if k := bytes.LastIndex(inner, []byte("</")); k >= 0 {
+		inner = inner[:k]
+	} else {
+		inner = nil // <inlineXML/>
+	}
+	if len(bytes.TrimSpace(inner)) > 0 {
+		p.st.inlineXML, p.st.hasXML = string(inner), true
+	}
+	p.path = p.path[:len(p.path)-1]
+	return nil
+}
+
+// end handles a closing tag: it stores the text collected for the element
+// and pops the path.
+func (p *newsmlParser) end(t xml.EndElement) {
+	if len(p.path) == 0 {
+		return
+	}
+	if p.st.inItem {
+		p.endInItem(t, p.path[itemIndex(p.path):])
+	}
+	if p.txtDepth == len(p.path) {
+		p.txtDepth = 0
+	}
+	p.path = p.path[:len(p.path)-1]
+}
+
+// endInItem stores the text of the newsItem element at path rel that ends
+// here, when its text was being collected.
+func (p *newsmlParser) endInItem(t xml.EndElement, rel []string) {
+	st := &p.st
+	v := strings.TrimSpace(p.text.String())
+	switch {
+	case p.txtDepth != len(p.path):
+	case is(rel, "newsItem", "itemMeta", "versionCreated"):
+		st.a.PublishedAt = v
+	case is(rel, "newsItem", "itemMeta", "firstCreated"):
+		st.first = v
+	case is(rel, "newsItem", "contentMeta", "headline"):
+		if st.a.Title == "" {
+			st.a.Title = v
+		}
+	case is(rel, "newsItem", "contentMeta", "by"):
+		st.by = v
+	case is(rel, "newsItem", "itemMeta", "provider", "name"):
+		st.provider = v
+	case is(rel, "newsItem", "contentMeta", "creator", "name"):
+		if v != "" {
+			st.a.Authors = append(st.a.Authors, v)
+		}
+	case is(rel, "newsItem", "contentSet", "inlineData"):
+		switch {
+		case st.isHTML && !st.hasHTML:
+			st.dataHTML, st.hasHTML = p.text.String(), true
+		case !st.isHTML && !st.hasData:
+			st.inline, st.hasData = p.text.String(), true
+		}
+	}
+	if t.Name.Local == "newsItem" {
+		st.inItem = false
+	}
+}
+
+// article assembles the article from what the walk collected, applying
+// the precedence rules above.
+func (st *newsmlState) article() (event.Article, *Error) {
 	if st.items == 0 {
 		return event.Article{}, fail(event.ReasonUnsupportedFormat, "XML holds no NewsML-G2 newsItem")
 	}

@@ -121,12 +121,27 @@ func isThe(doc *text.Doc, i int) bool {
 	return t.End-t.Start == 3 && strings.EqualFold(doc.Text[t.Start:t.End], "the")
 }
 
-// fix applies the article-level rules to st.spans.
+// fix applies the article-level rules to st.spans, in this order.
 func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	st.clean(doc)
+	r.fixTitlesAndGazetteerClasses(st)
+	r.extend(st)
+	st.desks(doc)
+	r.joinAmpersand(doc, st)
+	r.splitTableCells(st)
+	st.voteNames(doc)
+	st.applyVotes()
+	r.teams(doc, st)
+	st.datelines(doc)
+	st.voteBracketAcronyms(doc)
+	st.labelRepeats()
+}
+
+// fixTitlesAndGazetteerClasses: titles are not part of a person's name;
+// international organisations are organisations whatever the context
+// suggests.
+func (r *Recognizer) fixTitlesAndGazetteerClasses(st *state) {
 	toks := st.toks
-	// 1. Titles are not part of a person's name; international
-	// organisations are organisations whatever the context suggests.
 	for i := range st.spans {
 		s := &st.spans[i]
 		if s.class == clsPer {
@@ -145,50 +160,56 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 			s.class = clsMisc
 		}
 	}
-	r.extend(st)
-	st.desks(doc)
-	r.joinAmpersand(doc, st)
-	r.splitTableCells(st)
-	// 2. One label per name across the article: votes per phrase; a
-	// person's surname alone votes for the person.
+}
+
+// addVote adds w to class c of the phrase with hash h.
+func (st *state) addVote(h uint64, c int, w float32) {
+	v := st.votes[h]
+	if v == nil {
+		v = &vote{}
+		st.votes[h] = v
+	}
+	v.n[c] += w
+}
+
+// voteNames starts the article's votes for one label per name: votes per
+// phrase; a person's surname alone votes for the person.
+func (st *state) voteNames(doc *text.Doc) {
+	toks := st.toks
 	if st.votes == nil {
 		st.votes = make(map[uint64]*vote, 64)
 	}
 	clear(st.votes)
-	addVote := func(h uint64, c int, w float32) {
-		v := st.votes[h]
-		if v == nil {
-			v = &vote{}
-			st.votes[h] = v
-		}
-		v.n[c] += w
-	}
 	for _, s := range st.spans {
 		// the model is least sure in capitals and title-case headlines
 		w := float32(1)
 		if m := toks[s.start].Mode; m == tagger.ModeAllCaps || m == tagger.ModeTitle {
 			w = 0.25
 		}
-		addVote(st.phraseHash(s.start, s.end), s.class, w)
+		st.addVote(st.phraseHash(s.start, s.end), s.class, w)
 		if s.class == clsPer && s.end-s.start > 1 && toks[s.end-1].Cls != tagger.ClsInitial {
-			addVote(st.phraseHash(s.end-1, s.end), clsPer, 2*w)
+			st.addVote(st.phraseHash(s.end-1, s.end), clsPer, 2*w)
 		}
 		// "Pirelli" after "Pirelli Cables": a company's first word alone
 		// names the company
 		if s.class == clsOrg && s.end-s.start > 1 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
 			toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {
-			addVote(st.phraseHash(s.start, s.start+1), clsOrg, w)
+			st.addVote(st.phraseHash(s.start, s.start+1), clsOrg, w)
 		}
 		// "Pirelli" after "Pirelli SpA", "Ruch" after "Ruch SA": a legal
 		// suffix makes the company's short name a strong witness
 		if s.class == clsOrg && s.end-s.start > 1 && legalSuffix[doc.TokenText(s.end-1)] {
-			addVote(st.phraseHash(s.start, s.end-1), clsOrg, 10*w)
+			st.addVote(st.phraseHash(s.start, s.end-1), clsOrg, 10*w)
 			if s.end-s.start > 2 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
 				toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {
-				addVote(st.phraseHash(s.start, s.start+1), clsOrg, 10*w)
+				st.addVote(st.phraseHash(s.start, s.start+1), clsOrg, 10*w)
 			}
 		}
 	}
+}
+
+// applyVotes gives each span the label its phrase won by.
+func (st *state) applyVotes() {
 	for i := range st.spans {
 		s := &st.spans[i]
 		if v := st.votes[st.phraseHash(s.start, s.end)]; v != nil {
@@ -197,18 +218,24 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 			}
 		}
 	}
-	r.teams(doc, st)
-	st.datelines(doc)
-	// 3. An acronym in brackets after a name is that name:
-	// "Organisation for Security and Co-operation in Europe (OSCE)".
+}
+
+// voteBracketAcronyms: an acronym in brackets after a name is that name:
+// "Organisation for Security and Co-operation in Europe (OSCE)".
+func (st *state) voteBracketAcronyms(doc *text.Doc) {
+	toks := st.toks
 	for _, s := range st.spans {
 		k := s.end
 		if k+2 < len(toks) && s.end-s.start > 1 && isText(doc, k, "(") && isText(doc, k+2, ")") &&
 			toks[k+1].Cls == tagger.ClsAllCap && st.initials(doc, s) == strings.ToUpper(doc.TokenText(k+1)) {
-			addVote(st.phraseHash(k+1, k+2), s.class, 2)
+			st.addVote(st.phraseHash(k+1, k+2), s.class, 2)
 		}
 	}
-	// 4. Unlabelled repeats of a labelled name get its label.
+}
+
+// labelRepeats gives unlabelled repeats of a labelled name its label.
+func (st *state) labelRepeats() {
+	toks := st.toks
 	if cap(st.covered) < len(toks) {
 		st.covered = make([]bool, len(toks))
 	}
@@ -382,36 +409,43 @@ func nameLike(t *tagger.Tok) bool {
 
 // group turns spans into entities.
 func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
-	out := make([]event.Entity, 0, len(st.spans))
-	byKey := make(map[uint64]int, len(st.spans))
-	surname := make(map[uint64]int)
-	first := make([]int, 0, len(st.spans))
-	longest := make([]span, 0, len(st.spans))
-	typeOf := func(s span) string {
-		if s.typ != "" {
-			return s.typ
-		}
-		switch s.class {
-		case clsPer:
-			return event.TypePerson
-		case clsOrg:
-			return event.TypeOrg
-		case clsLoc:
-			bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
-			if tagger.Has(bits, tagger.GCountry) || tagger.Has(bits, tagger.GCity) || tagger.Has(bits, tagger.GTown) || tagger.Has(bits, tagger.GAdmin1) {
-				return event.TypeGPE
-			}
-			return event.TypeLoc
-		default:
-			bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
-			if tagger.Has(bits, tagger.GDemonym) {
-				return event.TypeNORP
-			}
-			return event.TypeMisc
-		}
+	out, first, longest := r.collectEntities(doc, st, st.personsFirst())
+	r.link(doc, st, out, longest)
+	out, first = r.mergeByWikidata(out, first)
+	setSalience(out, first, len(st.toks))
+	slices.SortStableFunc(out, func(a, b event.Entity) int { return a.Mentions[0].Start - b.Mentions[0].Start })
+	return out
+}
+
+// spanType is the entity type of a span: its own, or its class's, refined
+// by the gazetteers.
+func (r *Recognizer) spanType(st *state, s span) string {
+	if s.typ != "" {
+		return s.typ
 	}
-	// multi-token persons first, so that a lone surname finds its person
-	// wherever it appears
+	switch s.class {
+	case clsPer:
+		return event.TypePerson
+	case clsOrg:
+		return event.TypeOrg
+	case clsLoc:
+		bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
+		if tagger.Has(bits, tagger.GCountry) || tagger.Has(bits, tagger.GCity) || tagger.Has(bits, tagger.GTown) || tagger.Has(bits, tagger.GAdmin1) {
+			return event.TypeGPE
+		}
+		return event.TypeLoc
+	default:
+		bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
+		if tagger.Has(bits, tagger.GDemonym) {
+			return event.TypeNORP
+		}
+		return event.TypeMisc
+	}
+}
+
+// personsFirst orders span indexes with multi-token persons first, so
+// that a lone surname finds its person wherever it appears.
+func (st *state) personsFirst() []int {
 	order := make([]int, 0, len(st.spans))
 	for i, s := range st.spans {
 		if s.class == clsPer && s.end-s.start > 1 {
@@ -423,9 +457,21 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 			order = append(order, i)
 		}
 	}
+	return order
+}
+
+// collectEntities groups the spans, in order, into entities by phrase and
+// type (a lone surname joins its person), with each entity's first token
+// and longest span.
+func (r *Recognizer) collectEntities(doc *text.Doc, st *state, order []int) (out []event.Entity, first []int, longest []span) {
+	out = make([]event.Entity, 0, len(st.spans))
+	byKey := make(map[uint64]int, len(st.spans))
+	surname := make(map[uint64]int)
+	first = make([]int, 0, len(st.spans))
+	longest = make([]span, 0, len(st.spans))
 	for _, i := range order {
 		s := st.spans[i]
-		typ := typeOf(s)
+		typ := r.spanType(st, s)
 		key := st.phraseHash(s.start, s.end) ^ uint64(len(typ))*0x9E3779B97F4A7C15 ^ uint64(typ[0])
 		m := event.Mention{Start: int(doc.Tokens[s.start].Start), End: int(doc.Tokens[s.end-1].End)}
 		m.Text = doc.Text[m.Start:m.End]
@@ -462,36 +508,46 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 			}
 		}
 	}
-	r.link(doc, st, out, longest)
-	// names the knowledge base or a gazetteer ties to one Wikidata item
-	// ("U.S.", "America") are one entity
-	if len(out) > 1 {
-		byQID := make(map[string]int)
-		merged := out[:0]
-		firstM := first[:0]
-		for i := range out {
-			e := out[i]
-			if e.Wikidata != "" {
-				if j, ok := byQID[e.Type+e.Wikidata]; ok {
-					m := &merged[j]
-					m.Mentions = append(m.Mentions, e.Mentions...)
-					if c := r.canonical(e.Wikidata); c != "" {
-						m.Text = c
-					} else if len(e.Text) > len(m.Text) {
-						m.Text = e.Text
-					}
-					firstM[j] = min(firstM[j], first[i])
-					continue
-				}
-				byQID[e.Type+e.Wikidata] = len(merged)
-			}
-			merged = append(merged, e)
-			firstM = append(firstM, first[i])
-		}
-		out, first = merged, firstM
+	return out, first, longest
+}
+
+// mergeByWikidata makes one entity of the names the knowledge base or a
+// gazetteer ties to one Wikidata item ("U.S.", "America"); it reuses the
+// backing arrays of out and first.
+func (r *Recognizer) mergeByWikidata(out []event.Entity, first []int) ([]event.Entity, []int) {
+	if len(out) <= 1 {
+		return out, first
 	}
-	// salience: mentions, plus a bonus for appearing early
-	n := float64(len(st.toks))
+	byQID := make(map[string]int)
+	merged := out[:0]
+	firstM := first[:0]
+	for i := range out {
+		e := out[i]
+		if e.Wikidata != "" {
+			if j, ok := byQID[e.Type+e.Wikidata]; ok {
+				m := &merged[j]
+				m.Mentions = append(m.Mentions, e.Mentions...)
+				if c := r.canonical(e.Wikidata); c != "" {
+					m.Text = c
+				} else if len(e.Text) > len(m.Text) {
+					m.Text = e.Text
+				}
+				firstM[j] = min(firstM[j], first[i])
+				continue
+			}
+			byQID[e.Type+e.Wikidata] = len(merged)
+		}
+		merged = append(merged, e)
+		firstM = append(firstM, first[i])
+	}
+	return merged, firstM
+}
+
+// setSalience sorts each entity's mentions and sets its count, trimmed
+// text and salience: mentions, plus a bonus for appearing early among
+// nToks tokens, normalised to sum to 1.
+func setSalience(out []event.Entity, first []int, nToks int) {
+	n := float64(nToks)
 	var total float64
 	for i := range out {
 		e := &out[i]
@@ -504,8 +560,6 @@ func (r *Recognizer) group(doc *text.Doc, st *state) []event.Entity {
 	for i := range out {
 		out[i].Salience = float64(int(out[i].Salience/total*1e4+0.5)) / 1e4
 	}
-	slices.SortStableFunc(out, func(a, b event.Entity) int { return a.Mentions[0].Start - b.Mentions[0].Start })
-	return out
 }
 
 func isUpper(s string) bool { return strings.ToUpper(s) == s }

@@ -179,292 +179,407 @@ var (
 	roles    = []string{"chief executive", "chairman", "president", "finance director", "spokesman", "analyst"}
 )
 
+// synth writes the synthetic documents: a sentence writer with the name
+// pools and, while a sports document is written, its league.
+type synth struct {
+	*gen
+	p         *pools
+	teams     []string
+	teamClass int
+}
+
 // Synthesize writes n sports and n business documents.
 func Synthesize(p *pools, n int, seed uint64) []Doc {
-	rng := rand.New(rand.NewPCG(seed, 0xabcdef))
-	g := &gen{rng: rng}
-	player := func() {
-		switch rng.IntN(4) {
-		case 0:
-			g.name(pick(rng, p.sur), 0)
-		case 1:
-			g.name(pick(rng, p.first)[:1]+". "+pick(rng, p.sur), 0)
-		default:
-			g.name(pick(rng, p.first)+" "+pick(rng, p.sur), 0)
-		}
-	}
-	dateline := func() {
-		g.name(strings.ToUpper(pick(rng, p.bigCities)), 2)
-		g.words(fmt.Sprintf("%d-%02d-%02d", 1990+rng.IntN(35), 1+rng.IntN(12), 1+rng.IntN(28)))
-	}
+	s := &synth{gen: &gen{rng: rand.New(rand.NewPCG(seed, 0xabcdef))}, p: p}
 	var docs []Doc
-	for d := 0; d < n; d++ {
-		doc := Doc{Corpus: "synthetic"}
-		// a league: clubs of one country, cities as teams, or nations
-		var teams []string
-		teamClass := 1
-		switch k := rng.IntN(10); {
-		case k < 6:
-			c := pick(rng, p.countries)
-			for _, s := range p.clubsByCountry[c] {
-				alts := strings.Split(s, "|")
-				// wire copy mostly uses the short name
-				best := alts[0]
-				for _, a := range alts[1:] {
-					if len(a) < len(best) && rng.IntN(3) > 0 {
-						best = a
-					}
-				}
-				teams = append(teams, best)
-			}
-		case k == 6:
-			// state and provincial sides
-			teams = p.regions
-		case k < 8:
-			var cc string
-			for len(p.cityByCountry[cc]) < 4 {
-				cc = pick(rng, []string{"US", "GB", "DE", "IT", "ES", "FR", "JP", "KR", "AU", "CA", "NL", "BR"})
-			}
-			teams = p.cityByCountry[cc]
-		default:
-			teams = p.nations
-			teamClass = 2
-		}
-		if len(teams) < 4 {
-			teams = p.nations
-			teamClass = 2
-		}
-		team := func(up bool) {
-			t := pick(rng, teams)
-			if up {
-				t = strings.ToUpper(t)
-			}
-			g.name(t, teamClass)
-		}
-		sport := pick(rng, sports)
-		// headline in capitals
-		g.words(sport + " -")
-		switch rng.IntN(3) {
-		case 0:
-			team(true)
-			g.words(pick(rng, []string{"BEAT", "HOLD", "DRAW WITH", "CRUSH", "EDGE"}))
-			team(true)
-		case 1:
-			g.name(strings.ToUpper(pick(rng, p.demonyms)), 3)
-			g.words(pick(rng, []string{"LEAGUE RESULTS", "FIRST DIVISION RESULTS", "LEAGUE STANDINGS", "CUP RESULTS"}))
-		default:
-			team(true)
-			g.words("SIGN")
-			g.name(strings.ToUpper(pick(rng, p.first)+" "+pick(rng, p.sur)), 0)
-		}
-		doc.Sents = append(doc.Sents, g.take())
-		dateline()
-		for range 3 + rng.IntN(6) {
-			switch rng.IntN(14) {
-			case 10: // match report prose: innings and runs
-				team(false)
-				g.words(pick(rng, []string{"reached", "closed on", "were bowled out for", "made", "declared on"}))
-				g.num(80, 520)
-				if rng.IntN(2) == 0 {
-					g.words("for " + pick(rng, numWords))
-				}
-				g.words(pick(rng, []string{".", ", a lead of", "against"}))
-				if w := g.items[len(g.items)-1].Text; w == "of" {
-					g.num(10, 300)
-					g.words(".")
-				} else if w == "against" {
-					team(false)
-					g.words(".")
-				}
-			case 11:
-				player()
-				switch rng.IntN(3) {
-				case 0:
-					g.words("took " + pick(rng, numWords) + " for")
-					g.num(10, 90)
-				case 1:
-					g.words("homered twice")
-				default:
-					g.words("kicked three penalties")
-				}
-				g.words("as")
-				team(false)
-				g.words(pick(rng, []string{"beat", "edged", "routed"}))
-				team(false)
-				g.num(1, 12)
-				g.words("-")
-				g.num(0, 9)
-				g.words(".")
-			case 12:
-				g.words(pick(rng, []string{"Title rivals", "Leaders", "Champions", "Bottom club"}))
-				team(false)
-				if rng.IntN(2) == 0 {
-					g.words(",")
-					team(false)
-				}
-				g.words("and")
-				team(false)
-				g.words(pick(rng, []string{"all won .", "both lost .", "closed in on victory .", "drew ."}))
-			case 13:
-				g.words("The loss was")
-				team(false)
-				g.words("'s " + pick(rng, []string{"third", "fifth", "seventh", "ninth"}) + " in its last")
-				g.num(10, 30)
-				g.words("games , and")
-				team(false)
-				g.words("'s lead over")
-				team(false)
-				g.words("grew to")
-				g.num(2, 9)
-				g.words(".")
-			case 9: // fixtures, flattened
-				up := rng.IntN(3) == 0
-				for range 2 + rng.IntN(4) {
-					team(up)
-					g.words(pick(rng, []string{"v", "vs", "v.", "at"}))
-					team(up)
-				}
-			case 0:
-				team(false)
-				g.words(pick(rng, []string{"beat", "drew with", "lost to", "were beaten by", "held"}))
-				team(false)
-				g.num(0, 5)
-				g.words("-")
-				g.num(0, 5)
-				g.words("on " + pick(rng, weekdays) + " .")
-			case 1:
-				player()
-				g.words(pick(rng, []string{"scored twice as", "struck late as", "was sent off as"}))
-				team(false)
-				g.words(pick(rng, []string{"beat", "drew with", "lost at home to"}))
-				team(false)
-				g.words("in the " + pick(rng, leagues) + " .")
-			case 2: // results table, flattened
-				for range 2 + rng.IntN(5) {
-					team(false)
-					g.num(0, 6)
-					team(false)
-					g.num(0, 6)
-				}
-			case 3: // standings, in capitals in some feeds
-				up := rng.IntN(2) == 0
-				if up {
-					g.words(pick(rng, []string{"EASTERN DIVISION", "WESTERN DIVISION", "CENTRAL DIVISION", "GROUP A", "GROUP B"}))
-					g.words("W L PCT GB")
-				}
-				for range 2 + rng.IntN(4) {
-					team(up)
-					for range 4 + rng.IntN(4) {
-						g.num(0, 90)
-					}
-				}
-			case 4:
-				g.words("Scorers :")
-				for k := range 1 + rng.IntN(3) {
-					if k > 0 {
-						g.words(",")
-					}
-					player()
-					g.words("(")
-					g.num(1, 90)
-					g.words(")")
-				}
-			case 5:
-				team(false)
-				g.words(pick(rng, []string{"coach", "manager", "captain", "striker", "goalkeeper"}))
-				player()
-				g.words("said the " + pick(rng, leagues) + " title was still open .")
-			case 6:
-				player()
-				g.words(", who joined")
-				team(false)
-				g.words("from")
-				team(false)
-				g.words("last season , will miss the match in")
-				g.name(pick(rng, p.bigCities), 2)
-				g.words(".")
-			case 7:
-				g.name(pick(rng, p.nations), 2)
-				g.words(pick(rng, []string{"beat", "drew with", "lost to"}))
-				g.name(pick(rng, p.nations), 2)
-				g.words("in a")
-				g.name(pick(rng, p.events), 3)
-				g.words("match in")
-				g.name(pick(rng, p.bigCities), 2)
-				g.words(".")
-			default:
-				g.words("The")
-				g.name(pick(rng, p.demonyms), 3)
-				g.words("international")
-				player()
-				g.words("has signed a two-year contract with")
-				team(false)
-				g.words(".")
-			}
-			doc.Sents = append(doc.Sents, g.take())
-		}
-		docs = append(docs, doc)
+	for range n {
+		docs = append(docs, s.sportsDoc())
 	}
-	for d := 0; d < n; d++ {
-		doc := Doc{Corpus: "synthetic"}
-		co := pick(rng, p.companies)
-		short := shortName(co)
-		g.name(strings.ToUpper(short), 1)
-		g.words(pick(rng, []string{"SAYS PROFIT ROSE", "SHARES FALL", "TO CUT JOBS", "Q2 NET UP", "SEES LOWER SALES"}))
-		doc.Sents = append(doc.Sents, g.take())
-		dateline()
-		for range 3 + rng.IntN(5) {
-			switch rng.IntN(6) {
-			case 0:
-				g.name(co, 1)
-				g.words("said on " + pick(rng, weekdays) + " its net profit rose")
-				g.num(2, 60)
-				g.words("percent in the " + pick(rng, []string{"first", "second", "third"}) + " quarter .")
-			case 1:
-				g.words("Shares of")
-				g.name(short, 1)
-				g.words(pick(rng, []string{"rose", "fell", "closed up", "closed down"}))
-				g.num(1, 90)
-				g.words("cents on the")
-				g.name(pick(rng, exchange), 1)
-				g.words(".")
-			case 2:
-				g.name(pick(rng, p.first)+" "+pick(rng, p.sur), 0)
-				g.words(", " + pick(rng, roles) + " of")
-				g.name(short, 1)
-				g.words(", told")
-				g.name(pick(rng, agencies), 1)
-				g.words("the company would expand in")
-				g.name(pick(rng, p.bigCities), 2)
-				g.words(".")
-			case 3:
-				g.name(short, 1)
-				g.words("agreed to buy")
-				g.name(pick(rng, p.companies), 1)
-				g.words("for")
-				g.num(10, 900)
-				g.words("million dollars in " + pick(rng, months) + " .")
-			case 4:
-				g.words("Analysts at")
-				g.name(pick(rng, p.companies), 1)
-				g.words("said")
-				g.name(short, 1)
-				g.words("faced stiff competition from")
-				g.name(pick(rng, p.demonyms), 3)
-				g.words("rivals .")
-			default:
-				g.name(short, 1)
-				g.words(", based in")
-				g.name(pick(rng, p.bigCities), 2)
-				g.words(", employs")
-				g.num(100, 9000)
-				g.words("people .")
-			}
-			doc.Sents = append(doc.Sents, g.take())
-		}
-		docs = append(docs, doc)
+	for range n {
+		docs = append(docs, s.businessDoc())
 	}
 	return docs
+}
+
+func (s *synth) player() {
+	switch s.rng.IntN(4) {
+	case 0:
+		s.name(pick(s.rng, s.p.sur), 0)
+	case 1:
+		s.name(pick(s.rng, s.p.first)[:1]+". "+pick(s.rng, s.p.sur), 0)
+	default:
+		s.name(pick(s.rng, s.p.first)+" "+pick(s.rng, s.p.sur), 0)
+	}
+}
+
+func (s *synth) dateline() {
+	s.name(strings.ToUpper(pick(s.rng, s.p.bigCities)), 2)
+	s.words(fmt.Sprintf("%d-%02d-%02d", 1990+s.rng.IntN(35), 1+s.rng.IntN(12), 1+s.rng.IntN(28)))
+}
+
+// team writes a team of the current league, in capitals when up.
+func (s *synth) team(up bool) {
+	t := pick(s.rng, s.teams)
+	if up {
+		t = strings.ToUpper(t)
+	}
+	s.name(t, s.teamClass)
+}
+
+// sportsDoc writes a capitals headline, a dateline and 3 to 8 sentences
+// about one league.
+func (s *synth) sportsDoc() Doc {
+	doc := Doc{Corpus: "synthetic"}
+	s.chooseLeague()
+	s.sportsHeadline(pick(s.rng, sports))
+	doc.Sents = append(doc.Sents, s.take())
+	s.dateline()
+	for range 3 + s.rng.IntN(6) {
+		s.sportsSentence()
+		doc.Sents = append(doc.Sents, s.take())
+	}
+	return doc
+}
+
+// chooseLeague sets the teams of the document: clubs of one country,
+// cities as teams, or nations.
+func (s *synth) chooseLeague() {
+	p, rng := s.p, s.rng
+	var teams []string
+	teamClass := 1
+	switch k := rng.IntN(10); {
+	case k < 6:
+		c := pick(rng, p.countries)
+		for _, club := range p.clubsByCountry[c] {
+			alts := strings.Split(club, "|")
+			// wire copy mostly uses the short name
+			best := alts[0]
+			for _, a := range alts[1:] {
+				if len(a) < len(best) && rng.IntN(3) > 0 {
+					best = a
+				}
+			}
+			teams = append(teams, best)
+		}
+	case k == 6:
+		// state and provincial sides
+		teams = p.regions
+	case k < 8:
+		var cc string
+		for len(p.cityByCountry[cc]) < 4 {
+			cc = pick(rng, []string{"US", "GB", "DE", "IT", "ES", "FR", "JP", "KR", "AU", "CA", "NL", "BR"})
+		}
+		teams = p.cityByCountry[cc]
+	default:
+		teams = p.nations
+		teamClass = 2
+	}
+	if len(teams) < 4 {
+		teams = p.nations
+		teamClass = 2
+	}
+	s.teams, s.teamClass = teams, teamClass
+}
+
+// sportsHeadline writes a headline in capitals.
+func (s *synth) sportsHeadline(sport string) {
+	s.words(sport + " -")
+	switch s.rng.IntN(3) {
+	case 0:
+		s.team(true)
+		s.words(pick(s.rng, []string{"BEAT", "HOLD", "DRAW WITH", "CRUSH", "EDGE"}))
+		s.team(true)
+	case 1:
+		s.name(strings.ToUpper(pick(s.rng, s.p.demonyms)), 3)
+		s.words(pick(s.rng, []string{"LEAGUE RESULTS", "FIRST DIVISION RESULTS", "LEAGUE STANDINGS", "CUP RESULTS"}))
+	default:
+		s.team(true)
+		s.words("SIGN")
+		s.name(strings.ToUpper(pick(s.rng, s.p.first)+" "+pick(s.rng, s.p.sur)), 0)
+	}
+}
+
+// sportsSentence writes one sentence of a kind drawn at random.
+func (s *synth) sportsSentence() {
+	switch s.rng.IntN(14) {
+	case 10:
+		s.inningsReport()
+	case 11:
+		s.starTurn()
+	case 12:
+		s.rivalsRound()
+	case 13:
+		s.lossRun()
+	case 9:
+		s.fixtures()
+	case 0:
+		s.matchResult()
+	case 1:
+		s.scorerReport()
+	case 2:
+		s.resultsTable()
+	case 3:
+		s.standings()
+	case 4:
+		s.scorersList()
+	case 5:
+		s.staffQuote()
+	case 6:
+		s.transferNews()
+	case 7:
+		s.internationalMatch()
+	default:
+		s.signingNews()
+	}
+}
+
+// inningsReport writes a match report in prose: innings and runs.
+func (s *synth) inningsReport() {
+	s.team(false)
+	s.words(pick(s.rng, []string{"reached", "closed on", "were bowled out for", "made", "declared on"}))
+	s.num(80, 520)
+	if s.rng.IntN(2) == 0 {
+		s.words("for " + pick(s.rng, numWords))
+	}
+	s.words(pick(s.rng, []string{".", ", a lead of", "against"}))
+	if w := s.items[len(s.items)-1].Text; w == "of" {
+		s.num(10, 300)
+		s.words(".")
+	} else if w == "against" {
+		s.team(false)
+		s.words(".")
+	}
+}
+
+// starTurn writes a player's feat in a win.
+func (s *synth) starTurn() {
+	s.player()
+	switch s.rng.IntN(3) {
+	case 0:
+		s.words("took " + pick(s.rng, numWords) + " for")
+		s.num(10, 90)
+	case 1:
+		s.words("homered twice")
+	default:
+		s.words("kicked three penalties")
+	}
+	s.words("as")
+	s.team(false)
+	s.words(pick(s.rng, []string{"beat", "edged", "routed"}))
+	s.team(false)
+	s.num(1, 12)
+	s.words("-")
+	s.num(0, 9)
+	s.words(".")
+}
+
+// rivalsRound writes how the title rivals did.
+func (s *synth) rivalsRound() {
+	s.words(pick(s.rng, []string{"Title rivals", "Leaders", "Champions", "Bottom club"}))
+	s.team(false)
+	if s.rng.IntN(2) == 0 {
+		s.words(",")
+		s.team(false)
+	}
+	s.words("and")
+	s.team(false)
+	s.words(pick(s.rng, []string{"all won .", "both lost .", "closed in on victory .", "drew ."}))
+}
+
+// lossRun writes a losing run and the lead it gave.
+func (s *synth) lossRun() {
+	s.words("The loss was")
+	s.team(false)
+	s.words("'s " + pick(s.rng, []string{"third", "fifth", "seventh", "ninth"}) + " in its last")
+	s.num(10, 30)
+	s.words("games , and")
+	s.team(false)
+	s.words("'s lead over")
+	s.team(false)
+	s.words("grew to")
+	s.num(2, 9)
+	s.words(".")
+}
+
+// fixtures writes fixtures, flattened.
+func (s *synth) fixtures() {
+	up := s.rng.IntN(3) == 0
+	for range 2 + s.rng.IntN(4) {
+		s.team(up)
+		s.words(pick(s.rng, []string{"v", "vs", "v.", "at"}))
+		s.team(up)
+	}
+}
+
+// matchResult writes a result with its day.
+func (s *synth) matchResult() {
+	s.team(false)
+	s.words(pick(s.rng, []string{"beat", "drew with", "lost to", "were beaten by", "held"}))
+	s.team(false)
+	s.num(0, 5)
+	s.words("-")
+	s.num(0, 5)
+	s.words("on " + pick(s.rng, weekdays) + " .")
+}
+
+// scorerReport writes a player who decided a match.
+func (s *synth) scorerReport() {
+	s.player()
+	s.words(pick(s.rng, []string{"scored twice as", "struck late as", "was sent off as"}))
+	s.team(false)
+	s.words(pick(s.rng, []string{"beat", "drew with", "lost at home to"}))
+	s.team(false)
+	s.words("in the " + pick(s.rng, leagues) + " .")
+}
+
+// resultsTable writes a results table, flattened.
+func (s *synth) resultsTable() {
+	for range 2 + s.rng.IntN(5) {
+		s.team(false)
+		s.num(0, 6)
+		s.team(false)
+		s.num(0, 6)
+	}
+}
+
+// standings writes standings, in capitals in some feeds.
+func (s *synth) standings() {
+	up := s.rng.IntN(2) == 0
+	if up {
+		s.words(pick(s.rng, []string{"EASTERN DIVISION", "WESTERN DIVISION", "CENTRAL DIVISION", "GROUP A", "GROUP B"}))
+		s.words("W L PCT GB")
+	}
+	for range 2 + s.rng.IntN(4) {
+		s.team(up)
+		for range 4 + s.rng.IntN(4) {
+			s.num(0, 90)
+		}
+	}
+}
+
+// scorersList writes a list of scorers with minutes.
+func (s *synth) scorersList() {
+	s.words("Scorers :")
+	for k := range 1 + s.rng.IntN(3) {
+		if k > 0 {
+			s.words(",")
+		}
+		s.player()
+		s.words("(")
+		s.num(1, 90)
+		s.words(")")
+	}
+}
+
+// staffQuote writes a coach or player on the title race.
+func (s *synth) staffQuote() {
+	s.team(false)
+	s.words(pick(s.rng, []string{"coach", "manager", "captain", "striker", "goalkeeper"}))
+	s.player()
+	s.words("said the " + pick(s.rng, leagues) + " title was still open .")
+}
+
+// transferNews writes a transfer and a missed match.
+func (s *synth) transferNews() {
+	s.player()
+	s.words(", who joined")
+	s.team(false)
+	s.words("from")
+	s.team(false)
+	s.words("last season , will miss the match in")
+	s.name(pick(s.rng, s.p.bigCities), 2)
+	s.words(".")
+}
+
+// internationalMatch writes nations meeting at an event.
+func (s *synth) internationalMatch() {
+	s.name(pick(s.rng, s.p.nations), 2)
+	s.words(pick(s.rng, []string{"beat", "drew with", "lost to"}))
+	s.name(pick(s.rng, s.p.nations), 2)
+	s.words("in a")
+	s.name(pick(s.rng, s.p.events), 3)
+	s.words("match in")
+	s.name(pick(s.rng, s.p.bigCities), 2)
+	s.words(".")
+}
+
+// signingNews writes a foreign international signing.
+func (s *synth) signingNews() {
+	s.words("The")
+	s.name(pick(s.rng, s.p.demonyms), 3)
+	s.words("international")
+	s.player()
+	s.words("has signed a two-year contract with")
+	s.team(false)
+	s.words(".")
+}
+
+// businessDoc writes a capitals headline, a dateline and 3 to 7 sentences
+// about one company.
+func (s *synth) businessDoc() Doc {
+	doc := Doc{Corpus: "synthetic"}
+	co := pick(s.rng, s.p.companies)
+	short := shortName(co)
+	s.name(strings.ToUpper(short), 1)
+	s.words(pick(s.rng, []string{"SAYS PROFIT ROSE", "SHARES FALL", "TO CUT JOBS", "Q2 NET UP", "SEES LOWER SALES"}))
+	doc.Sents = append(doc.Sents, s.take())
+	s.dateline()
+	for range 3 + s.rng.IntN(5) {
+		s.businessSentence(co, short)
+		doc.Sents = append(doc.Sents, s.take())
+	}
+	return doc
+}
+
+// businessSentence writes one sentence about company co (short name
+// short) of a kind drawn at random.
+func (s *synth) businessSentence(co, short string) {
+	switch s.rng.IntN(6) {
+	case 0:
+		s.name(co, 1)
+		s.words("said on " + pick(s.rng, weekdays) + " its net profit rose")
+		s.num(2, 60)
+		s.words("percent in the " + pick(s.rng, []string{"first", "second", "third"}) + " quarter .")
+	case 1:
+		s.words("Shares of")
+		s.name(short, 1)
+		s.words(pick(s.rng, []string{"rose", "fell", "closed up", "closed down"}))
+		s.num(1, 90)
+		s.words("cents on the")
+		s.name(pick(s.rng, exchange), 1)
+		s.words(".")
+	case 2:
+		s.name(pick(s.rng, s.p.first)+" "+pick(s.rng, s.p.sur), 0)
+		s.words(", " + pick(s.rng, roles) + " of")
+		s.name(short, 1)
+		s.words(", told")
+		s.name(pick(s.rng, agencies), 1)
+		s.words("the company would expand in")
+		s.name(pick(s.rng, s.p.bigCities), 2)
+		s.words(".")
+	case 3:
+		s.name(short, 1)
+		s.words("agreed to buy")
+		s.name(pick(s.rng, s.p.companies), 1)
+		s.words("for")
+		s.num(10, 900)
+		s.words("million dollars in " + pick(s.rng, months) + " .")
+	case 4:
+		s.words("Analysts at")
+		s.name(pick(s.rng, s.p.companies), 1)
+		s.words("said")
+		s.name(short, 1)
+		s.words("faced stiff competition from")
+		s.name(pick(s.rng, s.p.demonyms), 3)
+		s.words("rivals .")
+	default:
+		s.name(short, 1)
+		s.words(", based in")
+		s.name(pick(s.rng, s.p.bigCities), 2)
+		s.words(", employs")
+		s.num(100, 9000)
+		s.words("people .")
+	}
 }
 
 // shortName drops a company's legal suffix: "Pirelli SpA" -> "Pirelli".

@@ -1,11 +1,13 @@
 package train
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/newsenrich/newsenrich/internal/golden"
 	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
 )
 
@@ -75,8 +77,9 @@ func TestParseCorporaAndValidate(t *testing.T) {
 	}
 }
 
-func TestSynthesizeIsDeterministic(t *testing.T) {
-	p := &pools{
+// testPools are small name pools for the synthesizer.
+func testPools() *pools {
+	return &pools{
 		clubsByCountry: map[string][]string{"X": {"FC Alpha|Alpha", "Beta United|Beta", "Gamma|Gamma City", "Delta"}},
 		countries:      []string{"X"},
 		nations:        []string{"Ruritania", "Freedonia", "Sylvania", "Latveria"},
@@ -86,6 +89,29 @@ func TestSynthesizeIsDeterministic(t *testing.T) {
 		first:          []string{"John"}, sur: []string{"Smith"},
 		companies: []string{"Acme Corp"}, events: []string{"World Cup"}, demonyms: []string{"Ruritanian"},
 	}
+}
+
+// TestSynthesizeGolden pins the documents a seed writes, so that a change
+// to the synthesizer that alters the training data shows up as a diff.
+func TestSynthesizeGolden(t *testing.T) {
+	var b strings.Builder
+	for i, d := range Synthesize(testPools(), 20, 7) {
+		fmt.Fprintf(&b, "# doc %d %s\n", i, d.Corpus)
+		for _, s := range d.Sents {
+			for k, it := range s {
+				if k > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%s/%d", it.Text, it.Tag)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	golden.Check(t, filepath.Join("testdata", "synthesize.golden"), []byte(b.String()))
+}
+
+func TestSynthesizeIsDeterministic(t *testing.T) {
+	p := testPools()
 	a, b := Synthesize(p, 20, 7), Synthesize(p, 20, 7)
 	if len(a) != 40 {
 		t.Fatalf("got %d docs", len(a))
