@@ -28,7 +28,6 @@ package consumer
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,7 +37,6 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/segmentio/kafka-go/sasl"
 
 	"github.com/newsenrich/newsenrich/internal/backoff"
 )
@@ -52,65 +50,6 @@ type Metrics interface {
 	SetLag(topic string, partition int, lag int64)
 	CommitOK()
 	CommitFailed()
-}
-
-// Config configures a Consumer.
-type Config struct {
-	Brokers        []string
-	Topic          string
-	Group          string
-	ClientID       string // any value; it need not be unique
-	CommitInterval time.Duration
-	LagInterval    time.Duration
-	TLS            *tls.Config
-	SASL           sasl.Mechanism
-	// Group timing; zero values mean 1s heartbeat, 10s session and
-	// rebalance timeouts. Tests shorten them.
-	HeartbeatInterval time.Duration
-	SessionTimeout    time.Duration
-	RebalanceTimeout  time.Duration
-	// MaxWait bounds how long a fetch waits for new data (default 250ms).
-	MaxWait time.Duration
-	// DrainTimeout bounds how long the end of a generation waits for
-	// records already handed out before committing (default a third of
-	// RebalanceTimeout, so drain and commit fit in the time the coordinator
-	// gives members to rejoin).
-	DrainTimeout time.Duration
-	// FetchMaxBytes caps one fetch response (default 8 MiB; the broker
-	// still returns a larger first batch whole).
-	FetchMaxBytes int
-	// Backoff bounds between retries of fetches and commits (default
-	// 50ms..1s: short, so a restarted broker is used again within a second
-	// of coming back).
-	BackoffMin, BackoffMax time.Duration
-}
-
-// Validate fills defaults and reports a missing field.
-func (cfg *Config) validate() error {
-	if len(cfg.Brokers) == 0 || cfg.Topic == "" || cfg.Group == "" {
-		return errors.New("consumer: brokers, topic and group are required")
-	}
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&cfg.CommitInterval, time.Second)
-	def(&cfg.LagInterval, 5*time.Second)
-	def(&cfg.MaxWait, 250*time.Millisecond)
-	// Shorter than kafka-go's 3s/30s/30s: after a broker restart the
-	// coordinator waits up to these for members it remembers, and records
-	// take milliseconds, so nothing needs the long defaults.
-	def(&cfg.HeartbeatInterval, time.Second)
-	def(&cfg.SessionTimeout, 10*time.Second)
-	def(&cfg.RebalanceTimeout, 10*time.Second)
-	def(&cfg.DrainTimeout, cfg.RebalanceTimeout/3)
-	def(&cfg.BackoffMin, 50*time.Millisecond)
-	def(&cfg.BackoffMax, time.Second)
-	if cfg.FetchMaxBytes <= 0 {
-		cfg.FetchMaxBytes = 8 << 20
-	}
-	return nil
 }
 
 // Consumer is a consumer-group member with an offset tracker.
@@ -480,114 +419,6 @@ func (c *Consumer) Check() error {
 // Tracker exposes the offset tracker (for tests and diagnostics).
 func (c *Consumer) Tracker() *Tracker { return c.tracker }
 
-// commitLoop commits every CommitInterval during the generation and, when
-// it ends, drains and commits for the last time.
-func (c *Consumer) commitLoop(ctx context.Context, gen *kafka.Generation, epoch uint64, fetchers *sync.WaitGroup) {
-	t := time.NewTicker(c.cfg.CommitInterval)
-	defer t.Stop()
-	for running := true; running; {
-		select {
-		case <-ctx.Done():
-			running = false
-		case <-c.stopping:
-			running = false
-		case <-t.C:
-			if err := c.commit(gen); err != nil {
-				c.log.Warn("commit failed; will retry", "generation", gen.ID, "err", err)
-			}
-		}
-	}
-	c.endGeneration(ctx, gen, epoch, fetchers)
-}
-
-// endGeneration is the revoke step: wait (bounded) for the records handed
-// out to be acknowledged, commit, end the tracker's generation.
-func (c *Consumer) endGeneration(genCtx context.Context, gen *kafka.Generation, epoch uint64, fetchers *sync.WaitGroup) {
-	shutdown := false
-	select {
-	case <-c.stopping:
-		shutdown = true
-	default:
-	}
-	var commitCtx context.Context
-	if shutdown {
-		// The worker drained before Close; the deadline is Close's.
-		c.finalMu.Lock()
-		commitCtx = c.final
-		c.finalMu.Unlock()
-	} else {
-		fetchers.Wait()
-		start := time.Now()
-		drainBy := start.Add(c.cfg.DrainTimeout)
-		for c.tracker.Pending() > 0 && time.Now().Before(drainBy) {
-			time.Sleep(2 * time.Millisecond)
-		}
-		if n := c.tracker.Pending(); n > 0 {
-			c.log.Warn("generation ended with records still in flight; they are dropped and the next owner reads them again",
-				"generation", gen.ID, "records", n, "waited", time.Since(start).Round(time.Millisecond))
-		}
-		var cancel context.CancelFunc
-		commitCtx, cancel = context.WithTimeout(context.Background(), c.cfg.RebalanceTimeout/3)
-		defer cancel()
-	}
-	err := c.commitUntil(commitCtx, gen)
-	c.tracker.End(epoch)
-	if shutdown {
-		c.finalMu.Lock()
-		c.finalErr = err
-		c.finalMu.Unlock()
-		// Returning ends the generation, and kafka-go would join the next
-		// one; wait for Close to end the group instead.
-		<-genCtx.Done()
-	} else if err != nil {
-		c.log.Warn("commit at the end of a generation failed; the next owner redoes what was not committed", "generation", gen.ID, "err", err)
-	}
-}
-
-// commitUntil commits, retrying with backoff until it succeeds or ctx ends.
-func (c *Consumer) commitUntil(ctx context.Context, gen *kafka.Generation) error {
-	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
-	for {
-		err := c.commit(gen)
-		if err == nil {
-			return nil
-		}
-		// Fencing errors are final: the group moved on without this member.
-		if errors.Is(err, kafka.IllegalGeneration) || errors.Is(err, kafka.UnknownMemberId) || errors.Is(err, kafka.RebalanceInProgress) {
-			return err
-		}
-		c.log.Warn("commit failed; retrying", "generation", gen.ID, "err", err)
-		if !bo.Wait(ctx) {
-			return fmt.Errorf("%w (gave up: %w)", err, ctx.Err())
-		}
-	}
-}
-
-// commit commits the acknowledged offsets of gen's partitions.
-func (c *Consumer) commit(gen *kafka.Generation) error {
-	cs, epoch := c.tracker.Committable()
-	if len(cs) == 0 {
-		return nil
-	}
-	offsets := map[string]map[int]int64{}
-	for _, cm := range cs {
-		if offsets[cm.TP.Topic] == nil {
-			offsets[cm.TP.Topic] = map[int]int64{}
-		}
-		offsets[cm.TP.Topic][cm.TP.Partition] = cm.Offset
-	}
-	if err := gen.CommitOffsets(offsets); err != nil {
-		c.m.CommitFailed()
-		return fmt.Errorf("committing offsets: %w", err)
-	}
-	c.tracker.Committed(epoch, cs)
-	c.m.CommitOK()
-	for _, cm := range cs {
-		c.log.Debug("committed", "topic", cm.TP.Topic, "partition", cm.TP.Partition, "offset", cm.Offset, "generation", gen.ID)
-	}
-	return nil
-}
-
 // Close ends the membership: the current generation commits what is
 // acknowledged (retrying until ctx ends), the member leaves the group and
 // the Kafka connections are closed. Stop handing records to the worker and
@@ -611,83 +442,4 @@ func (c *Consumer) Close(ctx context.Context) error {
 	c.finalMu.Lock()
 	defer c.finalMu.Unlock()
 	return c.finalErr
-}
-
-// RunLag measures consumer lag every LagInterval until ctx ends.
-func (c *Consumer) RunLag(ctx context.Context) error {
-	t := time.NewTicker(c.cfg.LagInterval)
-	defer t.Stop()
-	for {
-		if err := c.MeasureLag(ctx); err != nil && ctx.Err() == nil {
-			c.log.Debug("measuring lag", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// MeasureLag sets, for every partition of the input topic, high watermark
-// minus the group's committed offset (log start when nothing is committed).
-// kafka-go's Reader lag does not work with groups, hence this. Every worker
-// of a group reports the same numbers: aggregate with max by (partition).
-func (c *Consumer) MeasureLag(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	md, err := c.client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{c.cfg.Topic}})
-	if err != nil {
-		return err
-	}
-	var parts []int
-	for _, t := range md.Topics {
-		if t.Name == c.cfg.Topic && t.Error == nil {
-			for _, p := range t.Partitions {
-				parts = append(parts, p.ID)
-			}
-		}
-	}
-	if len(parts) == 0 {
-		err := fmt.Errorf("input topic %s does not exist", c.cfg.Topic)
-		c.topicErr.Store(&err)
-		return err
-	}
-	c.topicErr.Store(nil)
-	reqs := make([]kafka.OffsetRequest, 0, 2*len(parts))
-	for _, p := range parts {
-		reqs = append(reqs, kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p))
-	}
-	lo, err := c.client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{c.cfg.Topic: reqs}})
-	if err != nil {
-		return err
-	}
-	of, err := c.client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: c.cfg.Group, Topics: map[string][]int{c.cfg.Topic: parts}})
-	if err != nil {
-		return err
-	}
-	if of.Error != nil {
-		return of.Error
-	}
-	committed := map[int]int64{}
-	for _, p := range of.Topics[c.cfg.Topic] {
-		if p.Error == nil {
-			committed[p.Partition] = p.CommittedOffset
-		}
-	}
-	for _, p := range lo.Topics[c.cfg.Topic] {
-		if p.Error != nil {
-			continue
-		}
-		pos, ok := committed[p.Partition]
-		if !ok || pos < 0 {
-			pos = p.FirstOffset
-		}
-		lag := p.LastOffset - pos
-		if lag < 0 {
-			lag = 0
-		}
-		c.m.SetLag(c.cfg.Topic, p.Partition, lag)
-	}
-	return nil
 }

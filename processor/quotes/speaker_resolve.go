@@ -1,0 +1,201 @@
+package quotes
+
+import (
+	"slices"
+
+	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// speaker_resolve.go holds resolving a speaker noun phrase to a person, linked entity or pronoun.
+
+// resolve turns a speaker phrase into a mention, a canonical name and an
+// entity index.
+func (r *run) resolve(n np) speakerRef {
+	ref := speakerRef{start: int(r.toks[n.a].Start), end: int(r.toks[n.b-1].End), entity: -1}
+	ref.name = r.d.Text[ref.start:ref.end]
+	switch n.kind {
+	case npName:
+		r.ensureNames()
+		nr := r.runAt(n.a, n.b)
+		if nr.a > n.a && nr.person {
+			// an affiliation before the name ("Stanford University
+			// economist Jane Roe", "Coast Guard Commandant John Doe")
+			// describes the person: the person, with the titles right
+			// before the name ("Rep."), is the speaker
+			a := nr.a
+			for a > n.a && r.isTitleTok(a-1) {
+				a--
+			}
+			ref.start = int(r.toks[a].Start)
+			ref.name = r.d.Text[ref.start:ref.end]
+		}
+		if e := r.link(ref.start, ref.end, nr.surname); e >= 0 {
+			ref.entity, ref.name = e, r.ents[e].Text
+			return ref
+		}
+		ref.name = r.canonical(nr)
+	case npPron:
+		if n.anteB > n.anteA {
+			ante := r.resolve(np{a: n.anteA, b: n.anteB, kind: n.anteKind})
+			ref.name, ref.entity = ante.name, ante.entity
+			return ref
+		}
+		g := r.cls(n.a) & (cMale | cFemale)
+		if g == 0 {
+			return ref // I, we, they, it: the name is the pronoun
+		}
+		r.resolvePerson(&ref, n.a, g)
+	case npPersonDesc:
+		if r.cls(n.b-1)&cPlural != 0 {
+			return ref
+		}
+		g := class(0)
+		for k := n.a; k < n.b; k++ {
+			g |= r.cls(k) & (cMale | cFemale)
+		}
+		if g == cMale|cFemale {
+			g = 0
+		}
+		r.resolvePerson(&ref, n.a, g)
+	case npOtherDesc:
+		if e := r.link(ref.start, ref.end, ""); e >= 0 {
+			ref.entity, ref.name = e, r.ents[e].Text
+		}
+	}
+	return ref
+}
+
+func (r *run) isTitleTok(k int) bool {
+	c := r.cls(k)
+	if c&cTitle != 0 {
+		return true
+	}
+	// initials-free abbreviations like "Del." or "Sgt." act as titles
+	t := r.toks[k]
+	return t.Flags&text.HasPeriod != 0 && t.End-t.Start > 2 && t.Flags&text.AllUpper == 0 && r.d.Text[t.End-1] == '.'
+}
+
+// resolvePerson points ref's name (and entity) at the person a pronoun at
+// token k refers to, of a gender that does not contradict g. Salience
+// follows recency by sentence: the latest sentence before k (or k's own)
+// that names a compatible person decides, and within it the subject (the
+// first such person not governed by a preposition) beats the objects, so
+// "Trump attacked Cruz. He said" is Trump, and a paragraph that opens
+// with a new subject takes over from the people of earlier paragraphs.
+func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
+	r.ensureNames()
+	names := r.sc.names
+	i, _ := slices.BinarySearchFunc(names, k, func(nr nameRun, k int) int { return nr.a - k })
+	i--
+	best, bestSent := -1, -1
+	// the nearest few hundred names are plenty, and keep adversarial
+	// articles linear
+	for stop := max(0, i-300); i >= stop; i-- {
+		nr := &names[i]
+		if !nr.person || nr.inQuote {
+			continue
+		}
+		if g != 0 && nr.gender != 0 && nr.gender != g {
+			continue
+		}
+		sent := r.d.SentenceOf(nr.a)
+		if best >= 0 && sent != bestSent {
+			break // an earlier sentence: the latest one with a person decides
+		}
+		if best < 0 || !r.afterPrep(nr.a) || r.afterPrep(names[best].a) {
+			best, bestSent = i, sent
+		}
+	}
+	if best < 0 {
+		return
+	}
+	nr := &names[best]
+	s, e := int(r.toks[nr.a].Start), int(r.toks[nr.b-1].End)
+	if ent := r.link(s, e, nr.surname); ent >= 0 {
+		ref.entity, ref.name = ent, r.ents[ent].Text
+		return
+	}
+	ref.name = r.canonical(*nr)
+}
+
+// afterPrep reports a name governed by a preposition, possibly through a
+// title or determiner ("to President Obama", "with the Rev. Al Sharpton"):
+// an object, not a subject.
+func (r *run) afterPrep(a int) bool {
+	for p := a - 1; p >= 0 && p >= a-3; p-- {
+		if r.toks[p].Kind != text.Word {
+			return false
+		}
+		c := r.cls(p)
+		if c&cPrep != 0 && r.isLower(p) {
+			return true
+		}
+		if c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
+			return false
+		}
+	}
+	return false
+}
+
+// link finds the entity a speaker span belongs to: one with a mention
+// overlapping the span, else a PERSON or ORG whose name ends with surname.
+// Lookups go through tables built once per article, so linking stays cheap
+// however many quotes and entities an article has.
+func (r *run) link(s, e int, surname string) int {
+	if len(r.ents) == 0 {
+		return -1
+	}
+	r.ensureEntities()
+	ms := r.sc.ments
+	// the first mention starting at or after e; candidates lie before it
+	i, _ := slices.BinarySearchFunc(ms, e, func(m mentionRef, e int) int { return m.start - e })
+	for j := i - 1; j >= 0 && j >= i-8; j-- {
+		if ms[j].end > s {
+			return ms[j].ent
+		}
+	}
+	if surname == "" {
+		return -1
+	}
+	if ent, ok := r.sc.last[surname]; ok {
+		return ent
+	}
+	return -1
+}
+
+func (r *run) ensureEntities() {
+	if r.entsReady {
+		return
+	}
+	r.entsReady = true
+	ms := r.sc.ments[:0]
+	last := r.sc.last
+	clear(last)
+	for i := range r.ents {
+		ent := &r.ents[i]
+		for _, m := range ent.Mentions {
+			if m.Start < m.End {
+				ms = append(ms, mentionRef{m.Start, m.End, i})
+			}
+		}
+		if ent.Type != event.TypePerson && ent.Type != event.TypeOrg {
+			continue
+		}
+		w := lastWord(ent.Text)
+		if b, ok := last[w]; !ok || ent.Count > r.ents[b].Count {
+			last[w] = i
+		}
+	}
+	slices.SortFunc(ms, func(a, b mentionRef) int { return a.start - b.start })
+	r.sc.ments = ms
+}
+
+func lastWord(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ' ' {
+			return s[i+1:]
+		}
+	}
+	return s
+}
