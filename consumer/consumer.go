@@ -259,6 +259,20 @@ func (c *Consumer) stopped(runCtx context.Context) bool {
 func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, offset int64) {
 	bo := backoff.New(c.cfg.BackoffMin, c.cfg.BackoffMax)
 	idle := func() { <-ctx.Done() }
+	// handOff gives one item to the lanes; false means the loop must end
+	// (after waiting out the generation when the worker is stopping).
+	handOff := func(it item) bool {
+		select {
+		case c.records <- it:
+			return true
+		case <-ctx.Done():
+		case <-c.stopping:
+			idle()
+		case <-runCtx.Done():
+			idle()
+		}
+		return false
+	}
 	var lastErr string
 	logErr := func(what string, err error) {
 		// Log a change of cause loudly, repeats quietly.
@@ -323,15 +337,7 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 			c.m.Skipped(res.Skipped)
 		}
 		for _, m := range res.Records {
-			select {
-			case c.records <- item{msg: m, epoch: epoch}:
-			case <-ctx.Done():
-				return
-			case <-c.stopping:
-				idle()
-				return
-			case <-runCtx.Done():
-				idle()
+			if !handOff(item{msg: m, epoch: epoch}) {
 				return
 			}
 		}
@@ -344,15 +350,7 @@ func (c *Consumer) fetchLoop(ctx, runCtx context.Context, epoch uint64, tp TP, o
 			// move the commit point over them. This goes through Fetch too,
 			// so that it is applied after the records before it were
 			// tracked.
-			select {
-			case c.records <- item{msg: kafka.Message{Topic: tp.Topic, Partition: tp.Partition}, epoch: epoch, skipTo: res.Next}:
-			case <-ctx.Done():
-				return
-			case <-c.stopping:
-				idle()
-				return
-			case <-runCtx.Done():
-				idle()
+			if !handOff(item{msg: kafka.Message{Topic: tp.Topic, Partition: tp.Partition}, epoch: epoch, skipTo: res.Next}) {
 				return
 			}
 		}

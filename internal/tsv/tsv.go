@@ -4,8 +4,11 @@ package tsv
 
 import (
 	"bufio"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -38,4 +41,37 @@ func Read(path string, fn func(row map[string]string)) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteLines writes header and then lines, sorted (deterministic output),
+// one per line, to path; gzip-compressed at the best level when gz is set.
+func WriteLines(path, header string, lines []string, gz bool) error {
+	sort.Strings(lines)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		zw, _ = gzip.NewWriterLevel(f, gzip.BestCompression)
+		w = zw
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString(header)
+	for _, l := range lines {
+		bw.WriteString(l)
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }

@@ -232,19 +232,26 @@ func (st *state) voteBracketAcronyms(doc *text.Doc) {
 	}
 }
 
-// labelRepeats gives unlabelled repeats of a labelled name its label.
-func (st *state) labelRepeats() {
-	toks := st.toks
-	if cap(st.covered) < len(toks) {
-		st.covered = make([]bool, len(toks))
+// coveredMask marks the tokens inside a span, in scratch space reused
+// across articles.
+func (st *state) coveredMask() []bool {
+	if cap(st.covered) < len(st.toks) {
+		st.covered = make([]bool, len(st.toks))
 	}
-	covered := st.covered[:len(toks)]
+	covered := st.covered[:len(st.toks)]
 	clear(covered)
 	for _, s := range st.spans {
 		for k := s.start; k < s.end; k++ {
 			covered[k] = true
 		}
 	}
+	return covered
+}
+
+// labelRepeats gives unlabelled repeats of a labelled name its label.
+func (st *state) labelRepeats() {
+	toks := st.toks
+	covered := st.coveredMask()
 	added := false
 	for _, sp := range st.sents {
 		for i := sp.Start; i < sp.End; i++ {

@@ -16,16 +16,7 @@ import (
 // left out ("Democrats", "Catholic", "Saudi") as NORP mentions.
 func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
 	toks := st.toks
-	if cap(st.covered) < len(toks) {
-		st.covered = make([]bool, len(toks))
-	}
-	covered := st.covered[:len(toks)]
-	clear(covered)
-	for _, s := range st.spans {
-		for k := s.start; k < s.end; k++ {
-			covered[k] = true
-		}
-	}
+	covered := st.coveredMask()
 	added := false
 	for i := range toks {
 		if covered[i] || toks[i].Cls != tagger.ClsCap {

@@ -1,12 +1,8 @@
 package train
 
 import (
-	"bufio"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -62,34 +58,7 @@ func (g *gazWriter) add(class, name, qid string) {
 }
 
 func (g *gazWriter) write(path string, gz bool, header string) error {
-	sort.Strings(g.lines) // deterministic output
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	var w io.Writer = f
-	var zw *gzip.Writer
-	if gz {
-		zw, _ = gzip.NewWriterLevel(f, gzip.BestCompression)
-		w = zw
-	}
-	bw := bufio.NewWriter(w)
-	bw.WriteString(header)
-	for _, l := range g.lines {
-		bw.WriteString(l)
-		bw.WriteByte('\n')
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	return f.Close()
+	return tsv.WriteLines(path, header, g.lines, gz)
 }
 
 // minNationMatches is the number of internationals a national football

@@ -9,14 +9,11 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -68,27 +65,7 @@ func (w *writer) add(name, canonical, typ, qid string, prior float64, country, k
 }
 
 func (w *writer) write(path, header string) error {
-	sort.Strings(w.lines)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	bw := bufio.NewWriter(zw)
-	bw.WriteString(header)
-	for _, l := range w.lines {
-		bw.WriteString(l)
-		bw.WriteByte('\n')
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return tsv.WriteLines(path, header, w.lines, true)
 }
 
 // countryNames are the names news uses for countries whose data-file name
