@@ -82,10 +82,12 @@ func DataFiles() fs.FS {
 
 // KB maps name keys (see Key) to their candidates.
 type KB struct {
+	// names and canon are built while loading, then frozen into t.
 	names map[string][]Entry
 	// canon is the canonical name per Wikidata id (the first file row
 	// that gives one wins, so the curated rows written first decide).
 	canon map[string]string
+	t     *table
 }
 
 // Load reads the embedded data files.
@@ -93,6 +95,17 @@ func Load() (*KB, error) { return LoadFS(DataFiles()) }
 
 // LoadFS reads the data files from fsys.
 func LoadFS(fsys fs.FS) (*KB, error) {
+	k, err := readFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	k.t = freeze(k.names, k.canon)
+	k.names, k.canon = nil, nil
+	return k, nil
+}
+
+// readFS reads the data files into the loader's maps.
+func readFS(fsys fs.FS) (*KB, error) {
 	k := &KB{names: make(map[string][]Entry, 1<<18), canon: make(map[string]string, 1<<16)}
 	for _, name := range Files {
 		f, err := fsys.Open(name)
@@ -227,14 +240,14 @@ func cityState(a, b string) bool {
 func cityLike(kind string) bool { return kind == KindCity || kind == KindCapital }
 
 // Len is the number of distinct name keys.
-func (k *KB) Len() int { return len(k.names) }
+func (k *KB) Len() int { return len(k.t.keys) }
 
-// Lookup returns the candidates of a key (nil if none). The slice belongs
-// to the KB.
-func (k *KB) Lookup(key []byte) []Entry { return k.names[string(key)] }
+// Lookup returns the candidates of a key (nil if none) in a slice of the
+// caller's.
+func (k *KB) Lookup(key []byte) []Entry { return k.t.lookup(key) }
 
 // Canonical returns the canonical name of a Wikidata id ("" if unknown).
-func (k *KB) Canonical(qid string) string { return k.canon[qid] }
+func (k *KB) Canonical(qid string) string { return k.t.canonical(qid) }
 
 // AppendKey appends the key of a name: its tokens (the shared tokenizer's)
 // lower-cased and joined by single spaces, so that names from data files

@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -122,4 +124,45 @@ func TestCityStatesAndCapitals(t *testing.T) {
 			t.Errorf("%s: %+v %v, want %s", tc.name, e, ok, tc.qid)
 		}
 	}
+}
+
+// The frozen table answers every name and id exactly as the loader's maps
+// did.
+func TestFrozenTableMatchesLoader(t *testing.T) {
+	raw, err := readFS(DataFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := mustLoad(t)
+	if k.Len() != len(raw.names) {
+		t.Fatalf("Len %d, loader has %d names", k.Len(), len(raw.names))
+	}
+	for key, want := range raw.names {
+		if got := k.Lookup([]byte(key)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Lookup(%q) = %+v, want %+v", key, got, want)
+		}
+	}
+	for qid, want := range raw.canon {
+		if got := k.Canonical(qid); got != want {
+			t.Fatalf("Canonical(%s) = %q, want %q", qid, got, want)
+		}
+	}
+	for _, miss := range []string{"", "no such place at all", "Q0", "Q", "X12"} {
+		if got := k.Lookup([]byte(miss)); got != nil {
+			t.Errorf("Lookup(%q) = %+v, want nil", miss, got)
+		}
+		if got := k.Canonical(miss); got != "" {
+			t.Errorf("Canonical(%q) = %q, want empty", miss, got)
+		}
+	}
+}
+
+// BenchmarkGC is the garbage collector's cost of a loaded knowledge base:
+// one forced collection with the base live.
+func BenchmarkGC(b *testing.B) {
+	k := mustLoad(b)
+	for b.Loop() {
+		runtime.GC()
+	}
+	runtime.KeepAlive(k)
 }
