@@ -65,7 +65,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	log := cfg.Logger(stderr)
-	cfg.ApplyMemoryLimit(os.Getenv)
+	cfg.ApplyRuntime(os.Getenv)
 
 	t0 := time.Now()
 	proc, err := engine.Build(cfg.Engine, runProcessorConfig(cfg.MaxBytes))

@@ -64,7 +64,7 @@ func RunWorker(ctx context.Context, cfg config.Config, proc Processor, log *slog
 	if err != nil {
 		return err
 	}
-	cfg.ApplyMemoryLimit(os.Getenv) // as `newsenrich run` does
+	cfg.ApplyRuntime(os.Getenv) // as `newsenrich run` does
 	return w.Run(ctx)
 }
 

@@ -3,9 +3,12 @@ package config
 import (
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +141,34 @@ func TestLogger(t *testing.T) {
 		if !strings.Contains(b.String(), tc.want) || strings.Contains(b.String(), "hidden") {
 			t.Errorf("%s/%s: %q", tc.level, tc.format, b.String())
 		}
+	}
+}
+
+// The worker gets a second P for its network I/O unless GOMAXPROCS says
+// otherwise, and the memory limit unless GOMEMLIMIT says otherwise.
+func TestApplyRuntime(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c := Default()
+	c.MemoryLimitMiB = 300
+
+	runtime.GOMAXPROCS(1)
+	c.ApplyRuntime(env(nil))
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("GOMAXPROCS %d after ApplyRuntime on one P, want 2", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Errorf("memory limit %d, want %d", got, 300<<20)
+	}
+
+	runtime.GOMAXPROCS(1)
+	debug.SetMemoryLimit(math.MaxInt64)
+	c.ApplyRuntime(env(map[string]string{"GOMAXPROCS": "1", "GOMEMLIMIT": "1GiB"}))
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("GOMAXPROCS %d although the variable says 1", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit %d set although GOMEMLIMIT is", got)
 	}
 }
