@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -41,7 +40,9 @@ runs in its own child process so its peak RSS is its own.
 	fs.StringVar(&o.Modes, "modes", "processor,worker,prose-reused,prose-naive", "modes to run")
 	fs.IntVar(&o.Sample, "baseline-sample", 200, "articles for the prose-reused baseline (prose-naive uses a tenth, at least 5)")
 	fs.IntVar(&o.NaiveSample, "naive-sample", 0, "articles for the prose-naive baseline (0 = baseline-sample/10)")
-	fs.IntVar(&o.Concurrency, "worker-concurrency", runtime.NumCPU(), "the worker's NEWSENRICH_CONCURRENCY")
+	fs.IntVar(&o.Concurrency, "worker-concurrency", 0, "the worker's NEWSENRICH_CONCURRENCY (0 = the worker's CPU count)")
+	fs.StringVar(&o.PinWorker, "pin-worker", "", "CPU list (e.g. 0) the processor and worker runs are pinned to; the broker and the load generator get the other CPUs")
+	fs.StringVar(&o.PacedTrace, "paced-trace", "", "path prefix: write a CPU profile (PREFIX.cpu.pprof) and an execution trace (PREFIX.trace) of the worker during the paced run")
 	fs.IntVar(&o.Partitions, "partitions", 4, "partitions of the bench input topic")
 	fs.DurationVar(&o.Paced, "paced", 10*time.Second, "how long the paced (half of peak) producer runs")
 	fs.Float64Var(&o.PacedRate, "paced-rate", 0, "articles/s of the paced run (0 = half of the drained rate)")

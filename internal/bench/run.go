@@ -34,7 +34,7 @@ type Options struct {
 	Modes       string        // modes to run, comma list
 	Sample      int           // articles for the prose-reused baseline
 	NaiveSample int           // articles for the prose-naive baseline (0: Sample/10, at least 5)
-	Concurrency int           // the worker's concurrency
+	Concurrency int           // the worker's concurrency (0: its CPU count)
 	Partitions  int           // partitions of the input topic
 	Paced       time.Duration // how long the paced producer runs
 	PacedRate   float64       // articles/s of the paced run (0: half of the drained rate)
@@ -42,6 +42,8 @@ type Options struct {
 	JSON        bool          // print results as JSON instead of a table
 	JSONOut     string        // also write the results as JSON to this file
 	CPUProfile  string        // CPU profile of the one-goroutine processor run
+	PinWorker   string        // CPU list the children run on; the parent takes the other CPUs
+	PacedTrace  string        // path prefix for a CPU profile and an execution trace of the worker's paced run
 	Engine      string        // engine of the processor and worker modes
 	Args        []string      // the command line, echoed above the table
 }
@@ -160,6 +162,15 @@ func finishBar(b *progressbar.ProgressBar) {
 // runChild runs one mode and prints its Result as JSON on stdout.
 func runChild(ctx context.Context, job childJob, newProc NewProcessor, stdout, stderr io.Writer) error {
 	o := job.Options
+	if o.PinWorker != "" {
+		cpus, err := ParseCPUList(o.PinWorker)
+		if err != nil {
+			return err
+		}
+		if err := pinProcess(cpus); err != nil {
+			return err
+		}
+	}
 	c, err := loadCorpus(o)
 	if err != nil {
 		return err
@@ -172,6 +183,10 @@ func runChild(ctx context.Context, job childJob, newProc NewProcessor, stdout, s
 			return err
 		}
 		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		if o.PacedTrace != "" {
+			stop := profileOnSignal(o.PacedTrace, stderr)
+			defer stop()
+		}
 		return RunWorker(ctx, cfg, p, log)
 	}
 	corpus, n := c, job.N
@@ -250,6 +265,10 @@ func runParent(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	n := c.Count(size)
+	layout, err := pinParent(&o)
+	if err != nil {
+		return err
+	}
 	modes := map[string]bool{}
 	for _, m := range strings.Split(o.Modes, ",") {
 		modes[strings.TrimSpace(m)] = true
@@ -336,8 +355,9 @@ func runParent(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	if o.Engine != "default" {
 		fmt.Fprintf(stdout, "engine: %s (processor and worker modes)\n", o.Engine)
 	}
-	fmt.Fprintf(stdout, "machine: %d CPUs (%s), %s; corpus %d articles / %.2f MB / %d words, repeated to %d articles per run\n\n",
+	fmt.Fprintf(stdout, "machine: %d CPUs (%s), %s; corpus %d articles / %.2f MB / %d words, repeated to %d articles per run\n",
 		runtime.NumCPU(), cpuModel(), runtime.Version(), len(c.Records), float64(c.Bytes())/1e6, c.Words(), n)
+	fmt.Fprintf(stdout, "layout: %s; worker concurrency %d\n\n", layout, o.Concurrency)
 	WriteTable(stdout, rows)
 	fmt.Fprintln(stdout)
 	WriteTargets(stdout, Targets(rows, "worker kfake", "worker kfake @50%", o.Concurrency))
@@ -447,6 +467,9 @@ func benchWorker(ctx context.Context, o Options, c *Corpus, n int, broker string
 	m := max(int(rate*o.Paced.Seconds()), 1)
 	load.Grow(n + m)
 	fmt.Fprintf(stderr, "bench: worker over %s drained %d articles at %.0f/s; pacing %d articles at %.0f/s\n", name, n, drain.ArticlesPerSec, m, rate)
+	if o.PacedTrace != "" {
+		_ = cmd.Process.Signal(syscall.SIGUSR1) // the child starts its profile and trace
+	}
 	t0 := time.Now()
 	if err := load.Paced(ctx, c, n, m, rate); err != nil {
 		_, _ = stopChild()

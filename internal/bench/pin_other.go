@@ -1,0 +1,7 @@
+//go:build !linux
+
+package bench
+
+import "errors"
+
+func pinProcess([]int) error { return errors.New("--pin-worker needs Linux (sched_setaffinity)") }
