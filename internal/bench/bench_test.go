@@ -244,7 +244,7 @@ func TestWorkerOverEmbeddedBroker(t *testing.T) {
 		t.Fatal(err)
 	}
 	paced := load.PacedResult("worker kfake @50%", c, n, m, 2, 200, time.Since(t0))
-	if paced.Articles != m || paced.P99 < paced.P50 || paced.ConsumedP99 <= 0 {
+	if paced.Articles != m || paced.P99 < paced.P50 || paced.WrittenP99 <= 0 {
 		t.Errorf("paced %+v", paced)
 	}
 	stopWorker()

@@ -38,9 +38,9 @@ type Result struct {
 	StageMicros map[string]float64 `json:"stage_us_per_article,omitempty"`
 	// TargetRate is the paced producer's rate (articles/s), for paced runs.
 	TargetRate float64 `json:"target_rate,omitempty"`
-	// ConsumedP99 is, for paced runs, the p99 to the output reaching the
-	// bench's consumer: an upper bound on the acknowledgement latency.
-	ConsumedP99 float64 `json:"consumed_p99_ms,omitempty"`
+	// WrittenP99 is, for paced runs, the p99 to the output record's
+	// timestamp (the table's latencies run to the output being consumed).
+	WrittenP99 float64 `json:"written_p99_ms,omitempty"`
 	Note        string  `json:"note,omitempty"`
 }
 
