@@ -41,7 +41,7 @@ type Result struct {
 	// WrittenP99 is, for paced runs, the p99 to the output record's
 	// timestamp (the table's latencies run to the output being consumed).
 	WrittenP99 float64 `json:"written_p99_ms,omitempty"`
-	Note        string  `json:"note,omitempty"`
+	Note       string  `json:"note,omitempty"`
 }
 
 // finish fills the rates from the counts and the wall time.
