@@ -38,6 +38,10 @@ type Result struct {
 	StageMicros map[string]float64 `json:"stage_us_per_article,omitempty"`
 	// TargetRate is the paced producer's rate (articles/s), for paced runs.
 	TargetRate float64 `json:"target_rate,omitempty"`
+	// WorkerStages is, for paced runs, where the time went inside the
+	// worker: input timestamp to lane, lane queue, processing, publish
+	// wait, write and acknowledgement.
+	WorkerStages []StagePercentiles `json:"worker_stages_ms,omitempty"`
 	// WrittenP99 is, for paced runs, the p99 to the output record's
 	// timestamp (the table's latencies run to the output being consumed).
 	WrittenP99 float64 `json:"written_p99_ms,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/newsenrich/newsenrich/internal/eval"
 	"github.com/newsenrich/newsenrich/internal/samples"
+	"github.com/newsenrich/newsenrich/internal/worker"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/engine"
 )
@@ -77,6 +79,7 @@ type childJob struct {
 	Brokers     string  `json:"brokers,omitempty"`
 	TopicPrefix string  `json:"topic_prefix,omitempty"`
 	CPUProfile  string  `json:"cpu_profile,omitempty"`
+	StagesOut   string  `json:"stages_out,omitempty"` // worker: where the paced run's stage percentiles go
 	Options     Options `json:"options"`
 }
 
@@ -183,11 +186,9 @@ func runChild(ctx context.Context, job childJob, newProc NewProcessor, stdout, s
 			return err
 		}
 		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		if o.PacedTrace != "" {
-			stop := profileOnSignal(o.PacedTrace, stderr)
-			defer stop()
-		}
-		return RunWorker(ctx, cfg, p, log)
+		rec := startPacedRecorder(o.PacedTrace, stderr)
+		err = RunWorker(ctx, cfg, p, log, worker.WithTimings(rec.record))
+		return errors.Join(err, rec.stop(job.StagesOut))
 	}
 	corpus, n := c, job.N
 	if job.Mode != "processor" {
@@ -413,8 +414,10 @@ func benchWorker(ctx context.Context, o Options, c *Corpus, n int, broker string
 	bar = newBar(prog, stderr, n, "worker over "+name)
 	go load.Collect(cctx, n, asProgress(bar))
 
+	stagesOut := filepath.Join(os.TempDir(), t.Group+".stages.json")
+	defer os.Remove(stagesOut)
 	cmd, err := childCommand(context.Background(), childJob{Mode: "worker", Brokers: strings.Join(addrs, ";"),
-		TopicPrefix: strings.TrimSuffix(t.Input, ".raw"), Options: o})
+		TopicPrefix: strings.TrimSuffix(t.Input, ".raw"), StagesOut: stagesOut, Options: o})
 	if err != nil {
 		return drain, paced, err
 	}
@@ -467,9 +470,8 @@ func benchWorker(ctx context.Context, o Options, c *Corpus, n int, broker string
 	m := max(int(rate*o.Paced.Seconds()), 1)
 	load.Grow(n + m)
 	fmt.Fprintf(stderr, "bench: worker over %s drained %d articles at %.0f/s; pacing %d articles at %.0f/s\n", name, n, drain.ArticlesPerSec, m, rate)
-	if o.PacedTrace != "" {
-		_ = cmd.Process.Signal(syscall.SIGUSR1) // the child starts its profile and trace
-	}
+	_ = cmd.Process.Signal(syscall.SIGUSR1) // the child starts its timings, profile and trace
+
 	t0 := time.Now()
 	if err := load.Paced(ctx, c, n, m, rate); err != nil {
 		_, _ = stopChild()
@@ -486,6 +488,9 @@ func benchWorker(ctx context.Context, o Options, c *Corpus, n int, broker string
 	paced = load.PacedResult(label, c, n, m, o.Concurrency, rate, time.Since(t0))
 	rss, err := stopChild()
 	drain.PeakRSSMiB, paced.PeakRSSMiB = rss, rss
+	if b, rerr := os.ReadFile(stagesOut); rerr == nil {
+		_ = json.Unmarshal(b, &paced.WorkerStages)
+	}
 	if d := load.Duplicates(); d > 0 {
 		paced.Note += fmt.Sprintf("; %d duplicate outputs", d)
 	}

@@ -67,6 +67,16 @@ func WriteTable(w io.Writer, rows []Result) {
 		fmt.Fprintf(w, "  %s x%d per article: %s\n", r.Mode, r.Workers, strings.Join(parts, ", "))
 	}
 	for _, r := range rows {
+		if len(r.WorkerStages) == 0 {
+			continue
+		}
+		var parts []string
+		for _, st := range r.WorkerStages {
+			parts = append(parts, fmt.Sprintf("%s %.1f/%.1f/%.1f", st.Stage, st.P50, st.P95, st.P99))
+		}
+		fmt.Fprintf(w, "  %s in the worker, p50/p95/p99 ms: %s\n", r.Mode, strings.Join(parts, ", "))
+	}
+	for _, r := range rows {
 		if r.Note != "" || r.Errors > 0 {
 			fmt.Fprintf(w, "  %s: %s", r.Mode, r.Note)
 			if r.Errors > 0 {

@@ -57,10 +57,10 @@ func ProcessorConfig(cfg config.Config, model string) processor.Config {
 
 // RunWorker runs the real worker (package worker) until ctx ends. It is
 // what a bench child process does in worker mode.
-func RunWorker(ctx context.Context, cfg config.Config, proc Processor, log *slog.Logger) error {
+func RunWorker(ctx context.Context, cfg config.Config, proc Processor, log *slog.Logger, opts ...worker.Option) error {
 	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic},
 		metrics.Build{Version: "bench"})
-	w, err := worker.New(cfg, log, m, proc)
+	w, err := worker.New(cfg, log, m, proc, opts...)
 	if err != nil {
 		return err
 	}

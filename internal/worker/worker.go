@@ -51,7 +51,24 @@ type options struct {
 	heartbeat, session, rebalance time.Duration
 	maxWait                       time.Duration
 	readyInterval                 time.Duration
+	timings                       func(Timing)
 }
+
+// Timing is where one record's time went, from its input timestamp to the
+// acknowledgement of its output.
+type Timing struct {
+	Input     time.Time // the input record's timestamp
+	Fetched   time.Time // handed to its lane
+	Started   time.Time // its lane began processing it
+	Processed time.Time // its output was ready
+	Sent      time.Time // its output's write began
+	Acked     time.Time // its output was acknowledged
+}
+
+// WithTimings calls f with the Timing of every record whose output is
+// acknowledged (the bench's breakdown of the latency). Without it the
+// worker takes no timestamps for it.
+func WithTimings(f func(Timing)) Option { return func(o *options) { o.timings = f } }
 
 // WithGroupTiming shortens consumer-group timers (tests that rebalance).
 func WithGroupTiming(heartbeat, session, rebalance time.Duration) Option {
@@ -148,6 +165,7 @@ func (w *Worker) Consumer() *consumer.Consumer { return w.c }
 type job struct {
 	msg kafka.Message
 	h   consumer.Handle
+	t   *Timing // only WithTimings
 }
 
 type result struct {
@@ -295,7 +313,11 @@ func (w *Worker) fetchLoop(ctx context.Context, lanes []chan job, sem chan struc
 			return // only ctx ends Fetch; the partition loops retry by themselves
 		}
 		w.m.Inflight.Inc()
-		lanes[laneFor(msg, len(lanes))] <- job{msg: msg, h: h}
+		j := job{msg: msg, h: h}
+		if w.opts.timings != nil {
+			j.t = &Timing{Input: msg.Time, Fetched: time.Now()}
+		}
+		lanes[laneFor(msg, len(lanes))] <- j
 	}
 }
 
@@ -350,7 +372,13 @@ func (w *Worker) release(sem chan struct{}) {
 // process turns one record into its output; the enrichment step is this
 // one call.
 func (w *Worker) process(j job) result {
+	if j.t != nil {
+		j.t.Started = time.Now()
+	}
 	o := w.pl.Record(w.p, j.msg, w.m.ObserveStage)
+	if j.t != nil {
+		j.t.Processed = time.Now()
+	}
 	w.m.ProcessorDuration.Observe(o.Duration.Seconds())
 	return result{job: j, out: o.Record, outcome: o.Outcome, reason: o.Reason, ev: o.Event, words: o.Words}
 }
@@ -394,6 +422,12 @@ func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{
 			if b.outcome != metrics.OutcomeDropped { // nothing to write, only to commit
 				msgs = append(msgs, b.out)
 				written = append(written, i)
+			}
+		}
+		if w.opts.timings != nil {
+			now := time.Now()
+			for _, b := range batch {
+				b.t.Sent = now
 			}
 		}
 		var err error
@@ -470,6 +504,10 @@ func (w *Worker) acked(r result, now time.Time) {
 	}
 	if !r.msg.Time.IsZero() {
 		w.m.EndToEnd.Observe(now.Sub(r.msg.Time).Seconds())
+	}
+	if r.t != nil {
+		r.t.Acked = now
+		w.opts.timings(*r.t)
 	}
 }
 

@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"runtime/trace"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/newsenrich/newsenrich/internal/worker"
+)
+
+// Stages of a record's latency in the worker, in order; see stageOf.
+var Stages = []string{"fetch", "lane queue", "processing", "publish wait", "write and ack", "total"}
+
+// stageOf splits a record's Timing into Stages. fetch runs from the input
+// record's timestamp (whole milliseconds, so it reads up to 1 ms long) to
+// the hand-off to a lane.
+func stageOf(t worker.Timing) []time.Duration {
+	return []time.Duration{t.Fetched.Sub(t.Input), t.Started.Sub(t.Fetched), t.Processed.Sub(t.Started),
+		t.Sent.Sub(t.Processed), t.Acked.Sub(t.Sent), t.Acked.Sub(t.Input)}
+}
+
+// StagePercentiles is one stage's p50, p95 and p99 in milliseconds.
+type StagePercentiles struct {
+	Stage         string
+	P50, P95, P99 float64
+}
+
+// pacedRecorder is the worker child's side of the paced run: on SIGUSR1,
+// which the parent sends as the paced producer starts (so the backlog
+// drain stays out), it starts keeping every record's Timing and, with a
+// trace prefix, a CPU profile and an execution trace.
+type pacedRecorder struct {
+	on      atomic.Bool
+	mu      sync.Mutex
+	timings []worker.Timing
+
+	sig     chan os.Signal
+	done    chan struct{}
+	started chan struct{}
+	files   []*os.File
+}
+
+func startPacedRecorder(tracePrefix string, stderr io.Writer) *pacedRecorder {
+	r := &pacedRecorder{sig: make(chan os.Signal, 1), done: make(chan struct{}), started: make(chan struct{})}
+	signal.Notify(r.sig, syscall.SIGUSR1)
+	go func() {
+		defer close(r.started)
+		select {
+		case <-r.sig:
+		case <-r.done:
+			return
+		}
+		r.on.Store(true)
+		if tracePrefix == "" {
+			return
+		}
+		cpu, err := os.Create(tracePrefix + ".cpu.pprof")
+		if err == nil {
+			r.files = append(r.files, cpu)
+			err = pprof.StartCPUProfile(cpu)
+		}
+		tr, err2 := os.Create(tracePrefix + ".trace")
+		if err2 == nil {
+			r.files = append(r.files, tr)
+			err2 = trace.Start(tr)
+		}
+		if err != nil || err2 != nil {
+			fmt.Fprintf(stderr, "bench: paced profile: %v %v\n", err, err2)
+		}
+	}()
+	return r
+}
+
+// record is the worker's WithTimings hook.
+func (r *pacedRecorder) record(t worker.Timing) {
+	if !r.on.Load() {
+		return
+	}
+	r.mu.Lock()
+	r.timings = append(r.timings, t)
+	r.mu.Unlock()
+}
+
+// stop ends the profile and trace and writes the stage percentiles of the
+// recorded records as JSON to path (none when path is empty).
+func (r *pacedRecorder) stop(path string) error {
+	signal.Stop(r.sig)
+	close(r.done)
+	<-r.started
+	pprof.StopCPUProfile()
+	trace.Stop()
+	for _, f := range r.files {
+		_ = f.Close()
+	}
+	if path == "" {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, err := json.Marshal(stagePercentiles(r.timings))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+func stagePercentiles(ts []worker.Timing) []StagePercentiles {
+	if len(ts) == 0 {
+		return nil
+	}
+	by := make([][]time.Duration, len(Stages))
+	for _, t := range ts {
+		for i, d := range stageOf(t) {
+			by[i] = append(by[i], d)
+		}
+	}
+	out := make([]StagePercentiles, len(Stages))
+	for i, ds := range by {
+		slices.Sort(ds)
+		ms := func(p float64) float64 { return float64(Percentile(ds, p)) / 1e6 }
+		out[i] = StagePercentiles{Stage: Stages[i], P50: ms(50), P95: ms(95), P99: ms(99)}
+	}
+	return out
+}
