@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -74,6 +75,18 @@ func (c *Corpus) Count(size int64) int {
 
 // At returns the i-th record of the cycled corpus.
 func (c *Corpus) At(i int) *Record { return &c.Records[i%len(c.Records)] }
+
+// Interleave shuffles the records with a fixed seed. The files come one
+// after the other (84 PolNeAR articles of 805 words on average, then 235
+// CoNLL documents of 194), and a producer paced by articles/s would offer
+// twice the mean load for as long as one long-article file lasts: at half
+// of peak, the worker fell behind for 0.3 s in every pass over the corpus,
+// which is a property of the file order, not of a news feed, whose
+// sources arrive mixed.
+func (c *Corpus) Interleave() {
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(c.Records), func(i, j int) { c.Records[i], c.Records[j] = c.Records[j], c.Records[i] })
+}
 
 // Sample returns n records spread evenly over the corpus (all if n >= len).
 func (c *Corpus) Sample(n int) *Corpus {

@@ -9,6 +9,8 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -43,6 +45,7 @@ type pacedRecorder struct {
 	mu      sync.Mutex
 	timings []worker.Timing
 
+	prefix  string
 	sig     chan os.Signal
 	done    chan struct{}
 	started chan struct{}
@@ -50,7 +53,7 @@ type pacedRecorder struct {
 }
 
 func startPacedRecorder(tracePrefix string, stderr io.Writer) *pacedRecorder {
-	r := &pacedRecorder{sig: make(chan os.Signal, 1), done: make(chan struct{}), started: make(chan struct{})}
+	r := &pacedRecorder{prefix: tracePrefix, sig: make(chan os.Signal, 1), done: make(chan struct{}), started: make(chan struct{})}
 	signal.Notify(r.sig, syscall.SIGUSR1)
 	go func() {
 		defer close(r.started)
@@ -90,8 +93,9 @@ func (r *pacedRecorder) record(t worker.Timing) {
 	r.mu.Unlock()
 }
 
-// stop ends the profile and trace and writes the stage percentiles of the
-// recorded records as JSON to path (none when path is empty).
+// stop ends the profile and trace, writes every recorded Timing to
+// PREFIX.timings.csv when tracing, and the stage percentiles as JSON to
+// path (none when path is empty).
 func (r *pacedRecorder) stop(path string) error {
 	signal.Stop(r.sig)
 	close(r.done)
@@ -101,11 +105,16 @@ func (r *pacedRecorder) stop(path string) error {
 	for _, f := range r.files {
 		_ = f.Close()
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.prefix != "" && len(r.timings) > 0 {
+		if err := writeTimingsCSV(r.prefix+".timings.csv", r.timings); err != nil {
+			return err
+		}
+	}
 	if path == "" {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	b, err := json.Marshal(stagePercentiles(r.timings))
 	if err != nil {
 		return err
@@ -130,4 +139,23 @@ func stagePercentiles(ts []worker.Timing) []StagePercentiles {
 		out[i] = StagePercentiles{Stage: Stages[i], P50: ms(50), P95: ms(95), P99: ms(99)}
 	}
 	return out
+}
+
+// writeTimingsCSV writes one line per record: the input timestamp (Unix
+// µs) and then each stage's duration in µs, in the order of Stages.
+func writeTimingsCSV(path string, ts []worker.Timing) error {
+	var b strings.Builder
+	b.WriteString("input_unix_us")
+	for _, st := range Stages {
+		b.WriteString("," + strings.ReplaceAll(st, " ", "_") + "_us")
+	}
+	b.WriteByte('\n')
+	for _, t := range ts {
+		b.WriteString(strconv.FormatInt(t.Input.UnixMicro(), 10))
+		for _, d := range stageOf(t) {
+			b.WriteString("," + strconv.FormatInt(d.Microseconds(), 10))
+		}
+		b.WriteByte('\n')
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -76,6 +77,12 @@ func pinParent(o *Options) (string, error) {
 	}
 	if err := pinProcess(rest); err != nil {
 		return "", err
+	}
+	// The broker, the load generator and the collector share the parent's
+	// runtime: on one P, a broker response waits for the collector's work
+	// and the reverse, which would show as the worker's latency.
+	if os.Getenv("GOMAXPROCS") == "" && len(rest) < 2 {
+		runtime.GOMAXPROCS(2)
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = len(cpus)

@@ -121,6 +121,7 @@ func loadCorpus(o Options) (*Corpus, error) {
 	if len(c.Records) == 0 {
 		return nil, errors.New("empty corpus")
 	}
+	c.Interleave()
 	return c, nil
 }
 
