@@ -20,6 +20,7 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/baseline"
@@ -89,30 +90,36 @@ func Build(name string, cfg processor.Config) (*processor.Processor, error) {
 // New builds the default processor. It loads the stages' models, so call it
 // once per process and share the result.
 func New(cfg processor.Config) (*processor.Processor, error) {
+	// Stage owners wire their stage here. The entity and topic stages load
+	// independent data, so they load at once.
 	var (
-		entities processor.EntityStage
-		quotes   processor.QuoteStage
-		topics   processor.TopicStage
+		recognizer       *entitystage.Recognizer
+		tagger           *topicstage.Tagger
+		entErr, topicErr error
+		wg               sync.WaitGroup
 	)
-	// Stage owners wire their stage here.
-	recognizer, err := entitystage.New(entitystage.Config{})
-	if err != nil {
-		return nil, fmt.Errorf("entities stage: %w", err)
+	wg.Go(func() { recognizer, entErr = entitystage.New(entitystage.Config{}) })
+	wg.Go(func() { tagger, topicErr = newTopics() })
+	wg.Wait()
+	if entErr != nil {
+		return nil, fmt.Errorf("entities stage: %w", entErr)
 	}
-	entities = recognizer
-	quotes = quotestage.New(quotestage.Config{})
+	if topicErr != nil {
+		return nil, fmt.Errorf("topics stage: %w", topicErr)
+	}
+	return processor.New(cfg, recognizer, quotestage.New(quotestage.Config{}), tagger), nil
+}
+
+// newTopics is the topic stage with the embedded gazetteer and the
+// knowledge base as its entity evidence.
+func newTopics() (*topicstage.Tagger, error) {
 	gaz, err := topicstage.EmbeddedGazetteer()
 	if err != nil {
-		return nil, fmt.Errorf("topics stage: %w", err)
+		return nil, err
 	}
 	known, err := topicstage.NewKBTopics(kb.DataFiles())
 	if err != nil {
-		return nil, fmt.Errorf("topics stage: %w", err)
+		return nil, err
 	}
-	tagger, err := topicstage.New(topicstage.Config{Entities: topicstage.Chain{gaz, known}})
-	if err != nil {
-		return nil, fmt.Errorf("topics stage: %w", err)
-	}
-	topics = tagger
-	return processor.New(cfg, entities, quotes, topics), nil
+	return topicstage.New(topicstage.Config{Entities: topicstage.Chain{gaz, known}})
 }
