@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,7 +63,6 @@ func RunWorker(ctx context.Context, cfg config.Config, proc Processor, log *slog
 	if err != nil {
 		return err
 	}
-	cfg.ApplyRuntime(os.Getenv) // as `newsenrich run` does
 	return w.Run(ctx)
 }
 
