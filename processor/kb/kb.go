@@ -51,6 +51,9 @@ type Entry struct {
 	Country   string // ISO 3166-1 alpha-2, upper case; "" when unknown or international
 	Kind      string
 	Source    string // data file the entry came from
+	// Alias marks a capital's other name ("Mexico" for Mexico City):
+	// only its own name is the capital news means.
+	Alias bool
 }
 
 // Files are the embedded data files, each under its own licence (see
@@ -154,6 +157,10 @@ func (k *KB) read(r io.Reader, file string) error {
 			}
 			key = f[0]
 			e = Entry{Canonical: f[1], Type: f[2], QID: f[3], Prior: p, Country: f[5], Kind: f[6], Source: file}
+			if e.Kind == KindCapital {
+				kb = AppendKey(kb[:0], e.Canonical)
+				e.Alias = string(kb) != key
+			}
 		}
 		if !validType(e.Type) {
 			return fmt.Errorf("line %d: unknown type %q", line, e.Type)

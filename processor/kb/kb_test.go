@@ -32,6 +32,7 @@ func TestResolveSeedNames(t *testing.T) {
 		{"Florida", GPE, "Q812", "Florida", us},
 		{"London", GPE, "Q84", "London", nil},
 		{"Paris", GPE, "Q90", "Paris", nil},
+		{"Mexico", GPE, "Q96", "Mexico", nil}, // not Mexico City by its other name
 		{"Donald Trump", Person, "Q22686", "Donald Trump", nil},
 		{"Donald J. Trump", Person, "Q22686", "Donald Trump", nil},
 	} {
