@@ -183,12 +183,19 @@ func validType(t string) bool {
 	return false
 }
 
-// add merges e into the candidates of key: a place without an id and a
+// add merges e into the candidates of key (an organisation of the own
+// lists takes the id of its namesake, see ownID): a place without an id and a
 // place with one of the same type, country and name are the same place
 // (GeoNames gives the population, the ODbL file the id), and so are two
 // rows with the same id.
 func (k *KB) add(key string, e Entry) {
 	list := k.names[key]
+	if e.Source == "compiled.tsv" && e.Type == Org && e.QID == "" {
+		// kept as its own entry: the lists' entries type names
+		e.QID, e.Country = ownID(list, e.Canonical)
+		k.names[key] = append(list, e)
+		return
+	}
 	for i := range list {
 		c := &list[i]
 		if c.Type != e.Type {
@@ -213,6 +220,27 @@ func (k *KB) add(key string, e Entry) {
 		return
 	}
 	k.names[key] = append(list, e)
+}
+
+// ownID is the id of the one organisation among cands whose data-file
+// name is name, a name of the project's own lists ("Boeing", "Tesla"): the
+// list names the organisation news means, the data file gives its id.
+// Names in capitals are left out: an acronym's namesake in the index is
+// seldom the body news means ("CDC" is a bus company there).
+func ownID(cands []Entry, name string) (qid, country string) {
+	if strings.ToUpper(name) == name {
+		return "", ""
+	}
+	for _, c := range cands {
+		if c.Type != Org || c.QID == "" || c.QID == qid || !strings.EqualFold(c.Canonical, name) {
+			continue
+		}
+		if qid != "" {
+			return "", "" // two of that name (Guardian)
+		}
+		qid, country = c.QID, c.Country
+	}
+	return qid, country
 }
 
 // similar reports whether two populations can be the same place's (one
