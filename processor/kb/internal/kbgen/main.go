@@ -124,9 +124,14 @@ func run(kbDir, gazDir, out string) error {
 	}); err != nil {
 		return err
 	}
-	// Cities (GeoNames, CC BY 4.0): population and country, no ids. Big
-	// cities keep their ASCII title-case alternate names ("New York" for
-	// New York City), so that a namesake region does not take their name.
+	// Cities (GeoNames, CC BY 4.0): population and country; an id where
+	// the index names the city as an operator (see cityIDs). Big cities
+	// keep their ASCII title-case alternate names ("New York" for New
+	// York City), so that a namesake region does not take their name.
+	cityQID, err := cityIDs(kf, g)
+	if err != nil {
+		return err
+	}
 	capitals := map[string]bool{}
 	if err := tsv.Read(g("geonames-cities15000.tsv"), func(r map[string]string) {
 		p, _ := strconv.ParseFloat(r["population"], 64)
@@ -147,7 +152,7 @@ func run(kbDir, gazDir, out string) error {
 		for _, n := range names {
 			if !seen[n] {
 				seen[n] = true
-				main.add(n, r["name"], "GPE", "", p, r["country_code"], kind)
+				main.add(n, r["name"], "GPE", cityQID[r["geonameid"]], p, r["country_code"], kind)
 			}
 		}
 	}); err != nil {
