@@ -34,6 +34,8 @@ func TestResolveSeedNames(t *testing.T) {
 		{"Paris", GPE, "Q90", "Paris", nil},
 		{"Mexico", GPE, "Q96", "Mexico", nil},    // not Mexico City by its other name
 		{"Denver", GPE, "Q16554", "Denver", nil}, // a city's id from the index's operators
+		{"Europe", Loc, "Q46", "Europe", nil},    // the own lists' region, the index's id
+		{"Tesla", Org, "Q478214", "Tesla", nil},
 		{"Donald Trump", Person, "Q22686", "Donald Trump", nil},
 		{"Donald J. Trump", Person, "Q22686", "Donald Trump", nil},
 	} {

@@ -186,6 +186,11 @@ func run(kbDir, gazDir, out string) error {
 		if r["wikidata"] != "" && r["wikidata_label"] != "" {
 			labels[r["wikidata"]] = r["wikidata_label"]
 		}
+		if r["nsi_role"] == "subject" && strings.HasPrefix(r["wikidata_description"], "terrestrial continent") && r["wikidata_label"] != "" {
+			// the flag of a continent names the continent (Europe)
+			main.add(r["wikidata_label"], r["wikidata_label"], "LOC", r["wikidata"], 0, "", "region")
+			return
+		}
 		if r["nsi_role"] == "subject" || strings.HasPrefix(r["nsi_category"], "transit/") ||
 			strings.HasPrefix(r["nsi_category"], "operators/power") {
 			// flags of countries; bus routes and power lines are not
