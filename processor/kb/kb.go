@@ -183,14 +183,14 @@ func validType(t string) bool {
 	return false
 }
 
-// add merges e into the candidates of key (an organisation or region of
-// the own lists takes the id of its namesake, see ownID): a place without an id and a
-// place with one of the same type, country and name are the same place
-// (GeoNames gives the population, the ODbL file the id), and so are two
-// rows with the same id.
+// add merges e into the candidates of key (a name of the own lists takes
+// the id of its namesake, see ownID): a place without an id and a place
+// with one of the same type, country and name are the same place (GeoNames
+// gives the population, the ODbL file the id), and so are two rows with
+// the same id.
 func (k *KB) add(key string, e Entry) {
 	list := k.names[key]
-	if e.Source == "compiled.tsv" && (e.Type == Org || e.Type == Loc) && e.QID == "" {
+	if e.Source == "compiled.tsv" && e.QID == "" {
 		// kept as its own entry: the lists' entries type names
 		e.QID, e.Country = ownID(list, e.Type, e.Canonical)
 		k.names[key] = append(list, e)
@@ -222,7 +222,7 @@ func (k *KB) add(key string, e Entry) {
 	k.names[key] = append(list, e)
 }
 
-// ownID is the id of the one organisation or region of type typ among
+// ownID is the id of the one organisation, place or region of type typ among
 // cands whose data-file name is name, a name of the project's own lists
 // ("Boeing", "Tesla", "Europe"): the list names the thing news means, the
 // data file gives its id. Names in capitals are left out: an acronym's

@@ -36,6 +36,9 @@ func TestResolveSeedNames(t *testing.T) {
 		{"Denver", GPE, "Q16554", "Denver", nil}, // a city's id from the index's operators
 		{"Europe", Loc, "Q46", "Europe", nil},    // the own lists' region, the index's id
 		{"Tesla", Org, "Q478214", "Tesla", nil},
+		{"Washington, D.C.", GPE, "Q61", "Washington, D.C.", nil}, // a flag's subject
+		{"Soviet Union", GPE, "Q15180", "Soviet Union", nil},
+		{"Islamic Republic of Iran", GPE, "Q794", "Iran", nil}, // "Iran (Islamic Republic of)" turned round
 		{"Donald Trump", Person, "Q22686", "Donald Trump", nil},
 		{"Donald J. Trump", Person, "Q22686", "Donald Trump", nil},
 	} {

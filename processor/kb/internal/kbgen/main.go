@@ -116,8 +116,8 @@ func run(kbDir, gazDir, out string) error {
 		if canon == "" {
 			canon = r["name"]
 		}
-		names := append([]string{canon, r["name"], r["official_name_en"], strings.TrimSuffix(r["unterm_short"], " (the)")},
-			countryAliases[iso]...)
+		names := append([]string{canon, r["name"], r["official_name_en"], strings.TrimSuffix(r["unterm_short"], " (the)"),
+			longForm(r["official_name_en"])}, countryAliases[iso]...)
 		for _, n := range names {
 			main.add(n, canon, "GPE", q, pop[iso], iso, "country")
 		}
@@ -182,13 +182,13 @@ func run(kbDir, gazDir, out string) error {
 	// another file whose name is not its id's label has a wrong id
 	// (London's row in the regions file carries the City of London's).
 	labels := map[string]string{}
+	var subjects []map[string]string // flags' subjects, see flagSubjects
 	if err := tsv.Read(kf("nsi-brands-operators.tsv"), func(r map[string]string) {
 		if r["wikidata"] != "" && r["wikidata_label"] != "" {
 			labels[r["wikidata"]] = r["wikidata_label"]
 		}
-		if r["nsi_role"] == "subject" && strings.HasPrefix(r["wikidata_description"], "terrestrial continent") && r["wikidata_label"] != "" {
-			// the flag of a continent names the continent (Europe)
-			main.add(r["wikidata_label"], r["wikidata_label"], "LOC", r["wikidata"], 0, "", "region")
+		if r["nsi_role"] == "subject" && r["wikidata"] != "" && r["wikidata_label"] != "" {
+			subjects = append(subjects, r)
 			return
 		}
 		if r["nsi_role"] == "subject" || strings.HasPrefix(r["nsi_category"], "transit/") ||
@@ -344,6 +344,7 @@ func run(kbDir, gazDir, out string) error {
 	}); err != nil {
 		return err
 	}
+	flagSubjects(subjects, main, odbl)
 	const head = "# key\tcanonical\ttype\twikidata\tprior\tcountry\tkind\n"
 	for _, f := range []struct {
 		w      *writer
