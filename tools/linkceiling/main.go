@@ -194,9 +194,6 @@ func (x index) goldClusters(es []goldEntity) []*cluster {
 		}
 		if full >= 0 {
 			merge(full, j)
-			if full > j {
-				full--
-			}
 			j--
 		}
 	}
