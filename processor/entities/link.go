@@ -205,6 +205,16 @@ var legalForm = wordSet(`Company Corporation Inc. Incorporated Limited Ltd. plc`
 // data-file name it is ("Indian Railways", not the railway police that
 // has it as another name). key is the name's key.
 func ownName(key []byte, cands []kb.Entry) []kb.Entry {
+	first, several := "", false
+	for _, c := range cands {
+		if c.Type == kb.Org && c.QID != "" {
+			several = several || (first != "" && c.QID != first)
+			first = c.QID
+		}
+	}
+	if !several {
+		return cands // nothing to choose between: no key to build
+	}
 	own, others := "", 0
 	for _, c := range cands {
 		if c.Type != kb.Org || c.QID == "" {
