@@ -1,6 +1,8 @@
 package entities
 
 import (
+	"strings"
+
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/text"
@@ -11,7 +13,8 @@ import (
 // entity's longest name must be a knowledge-base name of the same type
 // whose best candidate leads the others by kb.Margin (a tenfold prior, or
 // the country the article is about). A person needs a full name: a
-// surname alone is never linked. Places are resolved first, and the
+// surname alone is never linked, an organisation's one word only as
+// oneWordOrg says. Places are resolved first, and the
 // countries of those that link unambiguously are the article's context
 // for the rest (Florida with the United States, not Uruguay).
 func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest []span) {
@@ -40,11 +43,9 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 	resolve := func(i int, ctx func(string) bool) (kb.Entry, bool) {
 		e, s := &out[i], longest[i]
 		if s.end-s.start == 1 {
-			// one word: a surname, an acronym ("CIA" is also an
-			// insurance adjuster's short name), a brand that is also
-			// a word ("Progressive") or a direction ("the West") is
-			// too weak a witness
-			if e.Type == event.TypePerson || e.Type == event.TypeOrg || directions[doc.TokenText(s.start)] {
+			// one word: a surname or a direction ("the West") is too
+			// weak a witness; an organisation's, see oneWordOrg
+			if e.Type == event.TypePerson || directions[doc.TokenText(s.start)] {
 				return kb.Entry{}, false
 			}
 		}
@@ -58,12 +59,25 @@ func (r *Recognizer) link(doc *text.Doc, st *state, out []event.Entity, longest 
 			// only the United Kingdom's
 			return kb.Entry{}, false
 		}
-		c, ok := kb.Resolve(r.kb.Lookup(st.key(doc, s.start, s.end)), e.Type, ctx)
+		cands := r.kb.Lookup(st.key(doc, s.start, s.end))
+		if e.Type == event.TypeOrg {
+			if s.end-s.start == 1 {
+				c, ok, spelled := oneWordOrg(doc, s.start, cands, ctx)
+				if !ok || spelled {
+					return c, ok
+				}
+			} else {
+				cands = ownName(st.kbKey, cands)
+			}
+		}
+		c, ok := kb.Resolve(cands, e.Type, ctx)
 		if ok && c.Country != "" && c.Kind != kb.KindCountry && c.Kind != kb.KindCapital && c.Kind != kb.KindRegion &&
-			(c.Type == kb.Org || c.Prior < smallPlace) && (ctx == nil || !ctx(c.Country)) {
+			(c.Type == kb.Org || c.Prior < smallPlace) && (ctx == nil || !ctx(c.Country)) &&
+			!(c.Type == kb.Org && r.namesCountry(doc, st, s, c.Country)) {
 			// a small town ("Polgár", "Rue"), a district or a one-country brand
 			// ("Boston Tea Party", a British café) links only in an
-			// article about its country
+			// article about its country, or one whose name says it
+			// ("United States Geological Survey")
 			return kb.Entry{}, false
 		}
 		return c, ok
@@ -135,3 +149,109 @@ var genericOrg = wordSet(`Ministry`)
 const smallPlace = 100000
 
 func oneWord(s span) bool { return s.end-s.start == 1 }
+
+// oneWordOrg resolves an organisation's one-word name. An acronym links
+// only to the organisation whose full name the article spells out
+// ("USGS" beside "United States Geological Survey"; spelled is then true
+// and no other check applies): the index's namesakes of acronyms are
+// mostly others ("CIA" is an insurance adjuster there). Another word links
+// only where the project's own lists name it an organisation and the
+// index has one of exactly that name ("Boeing", "Tesla"): a brand that is
+// also a word ("Progressive", "House") is not in those lists.
+func oneWordOrg(doc *text.Doc, tok int, cands []kb.Entry, ctx func(string) bool) (c kb.Entry, ok, spelled bool) {
+	if doc.Has(tok, text.AllUpper) {
+		word := doc.TokenText(tok)
+		for _, x := range cands {
+			if x.Type != kb.Org || x.QID == "" || x.QID == c.QID || x.Canonical == word || !spelledOut(doc.Text, x.Canonical) {
+				continue
+			}
+			if c.QID != "" {
+				return kb.Entry{}, false, false // two expansions in the text
+			}
+			c = x
+		}
+		return c, c.QID != "", c.QID != ""
+	}
+	c, ok = kb.Resolve(cands, kb.Org, ctx)
+	if !ok {
+		return kb.Entry{}, false, false
+	}
+	for _, x := range cands {
+		if x.Source == "compiled.tsv" && x.QID == c.QID {
+			return c, true, false
+		}
+	}
+	return kb.Entry{}, false, false
+}
+
+// spelledOut reports whether body holds an organisation's full name, or
+// the name without its last word where that word is only the company's
+// legal form ("Pacific Gas and Electric" for "… Company").
+func spelledOut(body, name string) bool {
+	if !strings.Contains(name, " ") {
+		return false
+	}
+	if strings.Contains(body, name) {
+		return true
+	}
+	i := strings.LastIndexByte(name, ' ')
+	return legalForm[name[i+1:]] && strings.Contains(body, name[:i])
+}
+
+// legalForm are the last words of company names that news often drops.
+var legalForm = wordSet(`Company Corporation Inc. Incorporated Limited Ltd. plc`)
+
+// ownName keeps, of several organisations a name may be, the one whose
+// data-file name it is ("Indian Railways", not the railway police that
+// has it as another name). key is the name's key.
+func ownName(key []byte, cands []kb.Entry) []kb.Entry {
+	first, several := "", false
+	for _, c := range cands {
+		if c.Type == kb.Org && c.QID != "" {
+			several = several || (first != "" && c.QID != first)
+			first = c.QID
+		}
+	}
+	if !several {
+		return cands // nothing to choose between: no key to build
+	}
+	own, others := "", 0
+	for _, c := range cands {
+		if c.Type != kb.Org || c.QID == "" {
+			continue
+		}
+		if string(kb.AppendKey(nil, c.Canonical)) == string(key) {
+			if own != "" && own != c.QID {
+				return cands
+			}
+			own = c.QID
+		} else {
+			others++
+		}
+	}
+	if own == "" || others == 0 {
+		return cands
+	}
+	kept := make([]kb.Entry, 0, len(cands))
+	for _, c := range cands {
+		if c.Type != kb.Org || c.QID == "" || c.QID == own {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// namesCountry reports whether the words of span s name the country cc
+// ("United States Geological Survey").
+func (r *Recognizer) namesCountry(doc *text.Doc, st *state, s span, cc string) bool {
+	for a := s.start; a < s.end; a++ {
+		for b := a + 1; b <= s.end && b-a <= 4; b++ {
+			for _, c := range r.kb.Lookup(st.key(doc, a, b)) {
+				if c.Kind == kb.KindCountry && c.Country == cc {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -51,6 +51,9 @@ type Entry struct {
 	Country   string // ISO 3166-1 alpha-2, upper case; "" when unknown or international
 	Kind      string
 	Source    string // data file the entry came from
+	// Alias marks a capital's other name ("Mexico" for Mexico City):
+	// only its own name is the capital news means.
+	Alias bool
 }
 
 // Files are the embedded data files, each under its own licence (see
@@ -167,6 +170,10 @@ func (k *KB) read(r io.Reader, file string) error {
 			}
 			key = f[0]
 			e = Entry{Canonical: f[1], Type: f[2], QID: f[3], Prior: p, Country: f[5], Kind: f[6], Source: file}
+			if e.Kind == KindCapital {
+				kb = AppendKey(kb[:0], e.Canonical)
+				e.Alias = string(kb) != key
+			}
 		}
 		if !validType(e.Type) {
 			return fmt.Errorf("line %d: unknown type %q", line, e.Type)
@@ -189,12 +196,19 @@ func validType(t string) bool {
 	return false
 }
 
-// add merges e into the candidates of key: a place without an id and a
-// place with one of the same type, country and name are the same place
-// (GeoNames gives the population, the ODbL file the id), and so are two
-// rows with the same id.
+// add merges e into the candidates of key (a name of the own lists takes
+// the id of its namesake, see ownID): a place without an id and a place
+// with one of the same type, country and name are the same place (GeoNames
+// gives the population, the ODbL file the id), and so are two rows with
+// the same id.
 func (k *KB) add(key string, e Entry) {
 	list := k.names[key]
+	if e.Source == "compiled.tsv" && e.QID == "" {
+		// kept as its own entry: the lists' entries type names
+		e.QID, e.Country = ownID(list, e.Type, e.Canonical)
+		k.names[key] = append(list, e)
+		return
+	}
 	for i := range list {
 		c := &list[i]
 		if c.Type != e.Type {
@@ -219,6 +233,28 @@ func (k *KB) add(key string, e Entry) {
 		return
 	}
 	k.names[key] = append(list, e)
+}
+
+// ownID is the id of the one organisation, place or region of type typ among
+// cands whose data-file name is name, a name of the project's own lists
+// ("Boeing", "Tesla", "Europe"): the list names the thing news means, the
+// data file gives its id. Names in capitals are left out: an acronym's
+// namesake in the index is seldom the body news means ("CDC" is a bus
+// company there).
+func ownID(cands []Entry, typ, name string) (qid, country string) {
+	if strings.ToUpper(name) == name {
+		return "", ""
+	}
+	for _, c := range cands {
+		if c.Type != typ || c.QID == "" || c.QID == qid || !strings.EqualFold(c.Canonical, name) {
+			continue
+		}
+		if qid != "" {
+			return "", "" // two of that name (Guardian)
+		}
+		qid, country = c.QID, c.Country
+	}
+	return qid, country
 }
 
 // similar reports whether two populations can be the same place's (one

@@ -34,6 +34,13 @@ func TestResolveSeedNames(t *testing.T) {
 		{"Florida", GPE, "Q812", "Florida", us},
 		{"London", GPE, "Q84", "London", nil},
 		{"Paris", GPE, "Q90", "Paris", nil},
+		{"Mexico", GPE, "Q96", "Mexico", nil},    // not Mexico City by its other name
+		{"Denver", GPE, "Q16554", "Denver", nil}, // a city's id from the index's operators
+		{"Europe", Loc, "Q46", "Europe", nil},    // the own lists' region, the index's id
+		{"Tesla", Org, "Q478214", "Tesla", nil},
+		{"Washington, D.C.", GPE, "Q61", "Washington, D.C.", nil}, // a flag's subject
+		{"Soviet Union", GPE, "Q15180", "Soviet Union", nil},
+		{"Islamic Republic of Iran", GPE, "Q794", "Iran", nil}, // "Iran (Islamic Republic of)" turned round
 		{"Donald Trump", Person, "Q22686", "Donald Trump", nil},
 		{"Donald J. Trump", Person, "Q22686", "Donald Trump", nil},
 	} {
@@ -52,6 +59,7 @@ func TestResolveRefusesAmbiguity(t *testing.T) {
 		{"Ukraine", Person},      // wrong type
 		{"Trump", Person},        // a surname alone
 		{"Nowhere Special", GPE}, // unknown
+		{"Des Moines", GPE},      // Iowa's has no id, Washington's smaller namesake has one
 	} {
 		if e, ok := Resolve(k.Lookup(AppendKey(nil, tc.name)), tc.typ, nil); ok {
 			t.Errorf("%s %s: linked to %+v, want no link", tc.name, tc.typ, e)

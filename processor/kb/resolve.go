@@ -42,9 +42,9 @@ func Resolve(cands []Entry, typ string, inContext func(country string) bool) (be
 }
 
 // Score is a candidate's weight: the decimal log of its prior (at least 6
-// for a first-level region), plus one for
-// a country and two for a capital (news names them far more often than
-// their namesakes), plus three when its country is the article's.
+// for a first-level region), plus one for a country and two for a capital
+// called by its own name (news names them far more often than their
+// namesakes), plus three when its country is the article's.
 func Score(c Entry, inContext func(string) bool) float64 {
 	s := math.Log10(c.Prior + 1)
 	if c.Kind == KindRegion {
@@ -60,8 +60,11 @@ func Score(c Entry, inContext func(string) bool) float64 {
 	case KindCountry:
 		s++
 	case KindCapital:
-		// a capital is news's Moscow, whatever Idaho's Moscow has
-		s += 2
+		// a capital is news's Moscow, whatever Idaho's Moscow has; not
+		// under another name ("Mexico" is the country, not Mexico City)
+		if !c.Alias {
+			s += 2
+		}
 	}
 	if inContext != nil && c.Country != "" && inContext(c.Country) {
 		s += 3

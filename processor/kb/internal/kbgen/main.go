@@ -116,17 +116,22 @@ func run(kbDir, gazDir, out string) error {
 		if canon == "" {
 			canon = r["name"]
 		}
-		names := append([]string{canon, r["name"], r["official_name_en"], strings.TrimSuffix(r["unterm_short"], " (the)")},
-			countryAliases[iso]...)
+		names := append([]string{canon, r["name"], r["official_name_en"], strings.TrimSuffix(r["unterm_short"], " (the)"),
+			longForm(r["official_name_en"])}, countryAliases[iso]...)
 		for _, n := range names {
 			main.add(n, canon, "GPE", q, pop[iso], iso, "country")
 		}
 	}); err != nil {
 		return err
 	}
-	// Cities (GeoNames, CC BY 4.0): population and country, no ids. Big
-	// cities keep their ASCII title-case alternate names ("New York" for
-	// New York City), so that a namesake region does not take their name.
+	// Cities (GeoNames, CC BY 4.0): population and country; an id where
+	// the index names the city as an operator (see cityIDs). Big cities
+	// keep their ASCII title-case alternate names ("New York" for New
+	// York City), so that a namesake region does not take their name.
+	cityQID, err := cityIDs(kf, g)
+	if err != nil {
+		return err
+	}
 	capitals := map[string]bool{}
 	if err := tsv.Read(g("geonames-cities15000.tsv"), func(r map[string]string) {
 		p, _ := strconv.ParseFloat(r["population"], 64)
@@ -147,7 +152,7 @@ func run(kbDir, gazDir, out string) error {
 		for _, n := range names {
 			if !seen[n] {
 				seen[n] = true
-				main.add(n, r["name"], "GPE", "", p, r["country_code"], kind)
+				main.add(n, r["name"], "GPE", cityQID[r["geonameid"]], p, r["country_code"], kind)
 			}
 		}
 	}); err != nil {
@@ -177,9 +182,14 @@ func run(kbDir, gazDir, out string) error {
 	// another file whose name is not its id's label has a wrong id
 	// (London's row in the regions file carries the City of London's).
 	labels := map[string]string{}
+	var subjects []map[string]string // flags' subjects, see flagSubjects
 	if err := tsv.Read(kf("nsi-brands-operators.tsv"), func(r map[string]string) {
 		if r["wikidata"] != "" && r["wikidata_label"] != "" {
 			labels[r["wikidata"]] = r["wikidata_label"]
+		}
+		if r["nsi_role"] == "subject" && r["wikidata"] != "" && r["wikidata_label"] != "" {
+			subjects = append(subjects, r)
+			return
 		}
 		if r["nsi_role"] == "subject" || strings.HasPrefix(r["nsi_category"], "transit/") ||
 			strings.HasPrefix(r["nsi_category"], "operators/power") {
@@ -334,6 +344,7 @@ func run(kbDir, gazDir, out string) error {
 	}); err != nil {
 		return err
 	}
+	flagSubjects(subjects, main, odbl)
 	const head = "# key\tcanonical\ttype\twikidata\tprior\tcountry\tkind\n"
 	for _, f := range []struct {
 		w      *writer
