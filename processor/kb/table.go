@@ -33,6 +33,7 @@ type keyRec struct {
 type entryRec struct {
 	typ, qid, canonical, country, kind, source strRef
 	prior                                      float64
+	alias                                      bool
 }
 
 // freeze builds the table from the loader's maps.
@@ -72,7 +73,7 @@ func freeze(names map[string][]Entry, canon map[string]string) *table {
 		kr := keyRec{key: put(key), first: uint32(len(t.recs)), count: uint32(len(list))}
 		for _, e := range list {
 			t.recs = append(t.recs, entryRec{typ: intern(e.Type), qid: put(e.QID), canonical: put(e.Canonical),
-				country: intern(e.Country), kind: intern(e.Kind), source: intern(e.Source), prior: e.Prior})
+				country: intern(e.Country), kind: intern(e.Kind), source: intern(e.Source), prior: e.Prior, alias: e.Alias})
 		}
 		t.keys = append(t.keys, kr)
 		mask := uint64(size - 1)
@@ -122,7 +123,7 @@ func (t *table) lookup(key []byte) []Entry {
 		out := make([]Entry, kr.count)
 		for j, r := range t.recs[kr.first : kr.first+kr.count] {
 			out[j] = Entry{Type: t.str(r.typ), QID: t.str(r.qid), Canonical: t.str(r.canonical),
-				Prior: r.prior, Country: t.str(r.country), Kind: t.str(r.kind), Source: t.str(r.source)}
+				Prior: r.prior, Country: t.str(r.country), Kind: t.str(r.kind), Source: t.str(r.source), Alias: r.alias}
 		}
 		return out
 	}
