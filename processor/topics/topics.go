@@ -40,6 +40,9 @@ var modelFile []byte
 //go:embed data/entity-topics.tsv.gz
 var entityTopicsGz []byte
 
+//go:embed data/known-entities.txt
+var knownEntities string
+
 // Notice returns the attribution of the embedded IPTC vocabulary (CC BY 4.0)
 // and the origin of the hand-written lexicon.
 func Notice() string { return notice }
@@ -425,12 +428,24 @@ func (t *Tagger) topic(n int, score float64) event.Topic {
 }
 
 // EmbeddedGazetteer parses the embedded entity gazetteer
-// (data/entity-topics.tsv.gz), the default Config.Entities, so that it
-// can be chained with a knowledge base.
+// (data/entity-topics.tsv.gz, generated from open name lists) and adds the
+// compiled list of well-known names (data/known-entities.txt), which wins
+// where both list a name. It is the default Config.Entities, exported so
+// that it can be chained with a knowledge base.
 func EmbeddedGazetteer() (*Gazetteer, error) {
 	tsv, err := gunzip(entityTopicsGz)
 	if err != nil {
 		return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
 	}
-	return ParseGazetteer(tsv)
+	g, err := ParseGazetteer(tsv)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.AddList(knownEntities, useSurnames); err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	return g, nil
 }
+
+// useSurnames makes the surnames of the known people count alone.
+const useSurnames = true
