@@ -159,3 +159,41 @@ func isParticle(w string) bool {
 	}
 	return false
 }
+
+// addKnownNames makes the organisation, team, event and product names of
+// the known-entities list lexicon terms of their topic (one unit, counted
+// only when capitalised), so that "Napster" counts where the entity
+// recogniser found no entity or gave it the wrong type. People are left to
+// the entity stage (a lexicon term cannot tell "Button" the driver from the
+// word), as are names of more than three words and names the lexicon
+// already has.
+func addKnownNames(list string, v *vocabulary, b *builder) {
+	nd := -1
+	for _, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "="); ok {
+			f := strings.Fields(rest)
+			nd = -1
+			if len(f) == 2 && f[1] != "PERSON" {
+				if n, ok := v.byCode[f[0]]; ok {
+					nd = n
+				}
+			}
+			continue
+		}
+		if nd < 0 {
+			continue
+		}
+		words := b.words(line)
+		if len(words) == 0 || len(words) > maxPhrase {
+			continue
+		}
+		if e := b.lookup(words); e != nil && len(e.post) > 0 {
+			continue
+		}
+		b.add(words, nd, caseCap, 1)
+	}
+}

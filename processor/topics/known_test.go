@@ -101,3 +101,22 @@ func TestEmbeddedKnownEntities(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownNamesWithoutEntities(t *testing.T) {
+	tg := newTagger(t, Config{NoModel: true})
+	for _, tc := range []struct{ text, want string }{
+		{"Kaspersky", "medtop:13000000"},
+		{"Glastonbury", "medtop:01000000"},
+		{"Bundesbank", "medtop:04000000"},
+		{"kaspersky", ""}, // names count only capitalised
+	} {
+		got := tag(tg, "", tc.text, nil)
+		first := ""
+		if len(got) > 0 {
+			first = got[0].Code
+		}
+		if first != tc.want {
+			t.Errorf("%q: topics %v, want %q first", tc.text, got, tc.want)
+		}
+	}
+}

@@ -81,6 +81,9 @@ func New(cfg Config) (*Tagger, error) {
 		terms, org, role = newBuilder(), newBuilder(), newBuilder()
 		policy = nil
 	}
+	if !cfg.IPTCOnly {
+		addKnownNames(knownEntities, v, terms)
+	}
 	if !cfg.NoIPTC {
 		addIPTC(v, terms, remap)
 	}
@@ -441,11 +444,8 @@ func EmbeddedGazetteer() (*Gazetteer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := g.AddList(knownEntities, useSurnames); err != nil {
+	if err := g.AddList(knownEntities, true); err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
 	return g, nil
 }
-
-// useSurnames makes the surnames of the known people count alone.
-const useSurnames = true
