@@ -165,9 +165,26 @@ func isParticle(w string) bool {
 // only when capitalised), so that "Napster" counts where the entity
 // recogniser found no entity or gave it the wrong type. People are left to
 // the entity stage (a lexicon term cannot tell "Button" the driver from the
-// word), as are names of more than three words and names the lexicon
-// already has.
+// word), and so are one-word names that are also a listed person's surname
+// or a common surname ("Ford"), names of more than three words and names
+// the lexicon already has.
 func addKnownNames(list string, v *vocabulary, b *builder) {
+	people := map[string]bool{}
+	section := ""
+	for _, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || line[0] == '#':
+		case line[0] == '=':
+			section = strings.TrimSpace(line[1:])
+		case strings.HasSuffix(section, " PERSON"):
+			if s := surname(line); s != "" {
+				people[strings.ToLower(s)] = true
+			}
+		case section == "surnames-ignore":
+			people[strings.ToLower(line)] = true
+		}
+	}
 	nd := -1
 	for _, line := range strings.Split(list, "\n") {
 		line = strings.TrimSpace(line)
@@ -188,7 +205,7 @@ func addKnownNames(list string, v *vocabulary, b *builder) {
 			continue
 		}
 		words := b.words(line)
-		if len(words) == 0 || len(words) > maxPhrase {
+		if len(words) == 0 || len(words) > maxPhrase || len(words) == 1 && people[strings.ToLower(line)] {
 			continue
 		}
 		if e := b.lookup(words); e != nil && len(e.post) > 0 {
