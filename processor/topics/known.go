@@ -166,8 +166,8 @@ func isParticle(w string) bool {
 // recogniser found no entity or gave it the wrong type. People are left to
 // the entity stage (a lexicon term cannot tell "Button" the driver from the
 // word), and so are one-word names that are also a listed person's surname
-// or a common surname ("Ford"), names of more than three words and names
-// the lexicon already has.
+// or a common surname ("Ford"), names of more than three words or starting
+// with "The", and names the lexicon already has.
 func addKnownNames(list string, v *vocabulary, b *builder) {
 	people := map[string]bool{}
 	section := ""
@@ -205,7 +205,8 @@ func addKnownNames(list string, v *vocabulary, b *builder) {
 			continue
 		}
 		words := b.words(line)
-		if len(words) == 0 || len(words) > maxPhrase || len(words) == 1 && people[strings.ToLower(line)] {
+		if len(words) == 0 || len(words) > maxPhrase || len(words) == 1 && people[strings.ToLower(line)] ||
+			strings.EqualFold(words[0], "the") { // a phrase flag on "the" would cost a probe per "the"
 			continue
 		}
 		if e := b.lookup(words); e != nil && len(e.post) > 0 {
