@@ -17,6 +17,8 @@ import (
 //	Roger Federer
 //	= surnames-ignore             (surnames never used alone)
 //	Smith
+//	= not-in-lexicon              (names that are also ordinary words)
+//	Rockets
 //
 // A name may appear in several sections only under one code. When surnames
 // is set, each PERSON name of two or more words also makes its surname
@@ -34,7 +36,8 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 	sur := map[uint64]string{} // surname key -> code, "" when ambiguous
 	var surOrder []uint64
 	ignore := map[uint64]bool{}
-	code, allowed, ignoring := "", uint16(0), false
+	// special is the name of a section that lists no entities
+	code, allowed, special := "", uint16(0), ""
 	for n, line := range strings.Split(list, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
@@ -42,8 +45,9 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 		}
 		if rest, ok := strings.CutPrefix(line, "="); ok {
 			f := strings.Fields(rest)
-			ignoring = len(f) == 1 && f[0] == "surnames-ignore"
-			if ignoring {
+			special = ""
+			if len(f) == 1 && (f[0] == "surnames-ignore" || f[0] == "not-in-lexicon") {
+				special = f[0]
 				continue
 			}
 			if len(f) != 2 || !strings.HasPrefix(f[0], "medtop:") {
@@ -57,8 +61,11 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 			continue
 		}
 		k := nameKey(line)
-		if ignoring {
+		switch special {
+		case "surnames-ignore":
 			ignore[k] = true
+			continue
+		case "not-in-lexicon": // read by addKnownNames
 			continue
 		}
 		if code == "" {
@@ -166,8 +173,10 @@ func isParticle(w string) bool {
 // recogniser found no entity or gave it the wrong type. People are left to
 // the entity stage (a lexicon term cannot tell "Button" the driver from the
 // word), and so are one-word names that are also a listed person's surname
-// or a common surname ("Ford"), names of more than three words or starting
-// with "The", and names the lexicon already has.
+// or a common surname ("Ford"), one-word names that are also ordinary words
+// (the list's not-in-lexicon section: "Rockets", "Visa", which a Title Case
+// headline capitalises), names of more than three words or starting with
+// "The", and names the lexicon already has.
 func addKnownNames(list string, v *vocabulary, b *builder) {
 	people := map[string]bool{}
 	section := ""
@@ -181,7 +190,7 @@ func addKnownNames(list string, v *vocabulary, b *builder) {
 			if s := surname(line); s != "" {
 				people[strings.ToLower(s)] = true
 			}
-		case section == "surnames-ignore":
+		case section == "surnames-ignore" || section == "not-in-lexicon":
 			people[strings.ToLower(line)] = true
 		}
 	}
