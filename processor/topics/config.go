@@ -71,7 +71,7 @@ func DefaultConfig() Config {
 		DeepMinShare:    0.4,
 		MaxTopics:       6,
 		ModelWeight:     3,
-		EntityWeight:    1.5,
+		EntityWeight:    2,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newsenrich/newsenrich/event"
 )
@@ -23,6 +24,7 @@ type EntityTopics interface {
 // case-insensitively, after company suffixes (Inc, Corp, plc…) are cut.
 type Gazetteer struct {
 	codes []string
+	idx   map[string]uint8  // code -> index into codes
 	names map[uint64]uint16 // name hash -> index into codes | allowed types<<8
 }
 
@@ -47,8 +49,7 @@ func typeClass(typ string) uint16 {
 // list of PERSON, ORG, OTHER (default: any); blank lines and lines
 // starting with # are skipped.
 func ParseGazetteer(tsv string) (*Gazetteer, error) {
-	g := &Gazetteer{names: make(map[uint64]uint16, 16384)}
-	idx := map[string]uint8{}
+	g := &Gazetteer{names: make(map[uint64]uint16, 16384), idx: map[string]uint8{}}
 	for n, line := range strings.Split(tsv, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if line == "" || line[0] == '#' {
@@ -59,35 +60,53 @@ func ParseGazetteer(tsv string) (*Gazetteer, error) {
 		if !ok || name == "" || !strings.HasPrefix(code, "medtop:") {
 			return nil, fmt.Errorf("entity topics line %d: want name<TAB>medtop:code, got %q", n+1, line)
 		}
-		i, ok := idx[code]
-		if !ok {
-			if len(g.codes) == 255 {
-				return nil, fmt.Errorf("entity topics: too many codes")
-			}
-			i = uint8(len(g.codes))
-			idx[code] = i
-			g.codes = append(g.codes, code)
+		i, err := g.codeIndex(code)
+		if err != nil {
+			return nil, err
 		}
-		allowed := uint16(0)
-		for _, t := range strings.Split(types, ",") {
-			switch strings.TrimSpace(t) {
-			case "PERSON":
-				allowed |= gzPerson
-			case "ORG":
-				allowed |= gzOrg
-			case "OTHER":
-				allowed |= gzOther
-			case "":
-			default:
-				return nil, fmt.Errorf("entity topics line %d: unknown type %q", n+1, t)
-			}
-		}
-		if allowed == 0 {
-			allowed = gzPerson | gzOrg | gzOther
+		allowed, err := parseTypes(types)
+		if err != nil {
+			return nil, fmt.Errorf("entity topics line %d: %w", n+1, err)
 		}
 		g.names[nameKey(name)] = uint16(i) | allowed
 	}
 	return g, nil
+}
+
+// codeIndex returns the index of code in g.codes, adding it if new.
+func (g *Gazetteer) codeIndex(code string) (uint8, error) {
+	i, ok := g.idx[code]
+	if !ok {
+		if len(g.codes) == 255 {
+			return 0, fmt.Errorf("entity topics: too many codes")
+		}
+		i = uint8(len(g.codes))
+		g.idx[code] = i
+		g.codes = append(g.codes, code)
+	}
+	return i, nil
+}
+
+// parseTypes reads a comma list of PERSON, ORG, OTHER; empty means any.
+func parseTypes(types string) (uint16, error) {
+	allowed := uint16(0)
+	for _, t := range strings.Split(types, ",") {
+		switch strings.TrimSpace(t) {
+		case "PERSON":
+			allowed |= gzPerson
+		case "ORG":
+			allowed |= gzOrg
+		case "OTHER":
+			allowed |= gzOther
+		case "":
+		default:
+			return 0, fmt.Errorf("unknown type %q", t)
+		}
+	}
+	if allowed == 0 {
+		allowed = gzPerson | gzOrg | gzOther
+	}
+	return allowed, nil
 }
 
 // EntityTopic implements EntityTopics. Places are never looked up: a city
@@ -129,6 +148,25 @@ func nameKey(s string) uint64 {
 	space := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= 0x80 {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			c = foldLatin(r)
+			if c == 0 {
+				// not a Latin letter: hash its bytes unchanged
+				if space {
+					h ^= ' '
+					h *= fnvPrime
+					space = false
+				}
+				for _, b := range []byte(s[i : i+n]) {
+					h ^= uint64(b)
+					h *= fnvPrime
+				}
+				i += n - 1
+				continue
+			}
+			i += n - 1
+		}
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
@@ -145,6 +183,23 @@ func nameKey(s string) uint64 {
 		h *= fnvPrime
 	}
 	return h
+}
+
+// latinFold maps U+00C0..U+017F to the unaccented ASCII letter (or ' '
+// for the signs × and ÷), so that "Arsène" and "Arsene" are one name.
+const latinFold = "AAAAAAACEEEEIIIIDNOOOOO OUUUUYTsaaaaaaaceeeeiiiidnooooo ouuuuyty" +
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs"
+
+// foldLatin returns the ASCII letter for an accented Latin letter, ' ' for
+// a typographic apostrophe, or 0.
+func foldLatin(r rune) byte {
+	switch {
+	case r >= 0xC0 && r <= 0x17F:
+		return latinFold[r-0xC0]
+	case r == '\u2018' || r == '\u2019':
+		return '\''
+	}
+	return 0
 }
 
 var companySuffixes = []string{"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "plc", "llc", "l.p.", "lp", "sa", "s.a.", "ag", "nv", "n.v.", "se", "holdings", "group", "company", "/de/", "/de", "/md/"}

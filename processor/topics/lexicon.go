@@ -173,6 +173,20 @@ func (b *builder) add(words []string, nd int, mode uint8, w float32) {
 
 const maxPhrase = 3
 
+// lookup returns the entry of a term, or nil.
+func (b *builder) lookup(words []string) *entry {
+	var key uint64
+	for i, word := range words {
+		h, _ := hashWord(word)
+		if i == 0 {
+			key = h
+		} else {
+			key = combine(key, h)
+		}
+	}
+	return b.entries[key]
+}
+
 // parseHand reads the hand-written lexicon (format in data/lexicon.txt) into
 // b, returns the ORG-name cues and the remapping of IPTC-derived evidence.
 func parseHand(src string, v *vocabulary, b *builder) (org, role *builder, remap map[int]int, policy []policyLink, err error) {

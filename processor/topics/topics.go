@@ -40,6 +40,9 @@ var modelFile []byte
 //go:embed data/entity-topics.tsv.gz
 var entityTopicsGz []byte
 
+//go:embed data/known-entities.txt
+var knownEntities string
+
 // Notice returns the attribution of the embedded IPTC vocabulary (CC BY 4.0)
 // and the origin of the hand-written lexicon.
 func Notice() string { return notice }
@@ -77,6 +80,9 @@ func New(cfg Config) (*Tagger, error) {
 	if cfg.IPTCOnly {
 		terms, org, role = newBuilder(), newBuilder(), newBuilder()
 		policy = nil
+	}
+	if !cfg.IPTCOnly {
+		addKnownNames(knownEntities, v, terms)
 	}
 	if !cfg.NoIPTC {
 		addIPTC(v, terms, remap)
@@ -425,12 +431,21 @@ func (t *Tagger) topic(n int, score float64) event.Topic {
 }
 
 // EmbeddedGazetteer parses the embedded entity gazetteer
-// (data/entity-topics.tsv.gz), the default Config.Entities, so that it
-// can be chained with a knowledge base.
+// (data/entity-topics.tsv.gz, generated from open name lists) and adds the
+// compiled list of well-known names (data/known-entities.txt), which wins
+// where both list a name. It is the default Config.Entities, exported so
+// that it can be chained with a knowledge base.
 func EmbeddedGazetteer() (*Gazetteer, error) {
 	tsv, err := gunzip(entityTopicsGz)
 	if err != nil {
 		return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
 	}
-	return ParseGazetteer(tsv)
+	g, err := ParseGazetteer(tsv)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.AddList(knownEntities, true); err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	return g, nil
 }

@@ -1,0 +1,226 @@
+package topics
+
+import (
+	"fmt"
+	"strings"
+)
+
+// known.go reads the compiled list of well-known names (data/known-entities.txt):
+// heads of government and ministers, athletes and coaches, companies and
+// central bankers, artists, each under the topic it is evidence for.
+
+// AddList adds the names of a list in the known-entities format to g,
+// replacing entries for the same name:
+//
+//	# comment
+//	= medtop:20001085 PERSON      (a section: code and entity types)
+//	Roger Federer
+//	= surnames-ignore             (surnames never used alone)
+//	Smith
+//	= not-in-lexicon              (names that are also ordinary words)
+//	Rockets
+//
+// A name may appear in several sections only under one code. When surnames
+// is set, each PERSON name of two or more words also makes its surname
+// (the last word, with a lower-case particle such as "van" or "de" before it)
+// a PERSON entry of the same topic, so that a headline's "Wenger" counts:
+// unless the surname is a full name of the list, is in a surnames-ignore
+// section, or belongs to people of different topics.
+func (g *Gazetteer) AddList(list string, surnames bool) error {
+	type entry struct {
+		code    string
+		allowed uint16
+	}
+	full := map[uint64]entry{}
+	var order []uint64
+	sur := map[uint64]string{} // surname key -> code, "" when ambiguous
+	var surOrder []uint64
+	ignore := map[uint64]bool{}
+	// special is the name of a section that lists no entities
+	code, allowed, special := "", uint16(0), ""
+	for n, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "="); ok {
+			f := strings.Fields(rest)
+			special = ""
+			if len(f) == 1 && (f[0] == "surnames-ignore" || f[0] == "not-in-lexicon") {
+				special = f[0]
+				continue
+			}
+			if len(f) != 2 || !strings.HasPrefix(f[0], "medtop:") {
+				return fmt.Errorf("known entities line %d: want \"= medtop:code TYPES\", got %q", n+1, line)
+			}
+			a, err := parseTypes(f[1])
+			if err != nil {
+				return fmt.Errorf("known entities line %d: %w", n+1, err)
+			}
+			code, allowed = f[0], a
+			continue
+		}
+		k := nameKey(line)
+		switch special {
+		case "surnames-ignore":
+			ignore[k] = true
+			continue
+		case "not-in-lexicon": // read by addKnownNames
+			continue
+		}
+		if code == "" {
+			return fmt.Errorf("known entities line %d: name %q before any section", n+1, line)
+		}
+		if e, ok := full[k]; ok {
+			if e.code != code {
+				return fmt.Errorf("known entities line %d: %q is listed under %s and %s", n+1, line, e.code, code)
+			}
+			full[k] = entry{code, e.allowed | allowed}
+			continue
+		}
+		full[k] = entry{code, allowed}
+		order = append(order, k)
+		if !surnames || allowed != gzPerson {
+			continue
+		}
+		s := surname(line)
+		if s == "" {
+			continue
+		}
+		sk := nameKey(s)
+		prev, seen := sur[sk]
+		switch {
+		case !seen:
+			sur[sk] = code
+			surOrder = append(surOrder, sk)
+		case prev == "" || prev == code:
+		default:
+			sur[sk] = ""
+		}
+	}
+	for _, k := range order {
+		e := full[k]
+		i, err := g.codeIndex(e.code)
+		if err != nil {
+			return err
+		}
+		g.names[k] = uint16(i) | e.allowed
+	}
+	for _, k := range surOrder {
+		c := sur[k]
+		if _, isFull := full[k]; c == "" || isFull || ignore[k] {
+			continue
+		}
+		if _, had := g.names[k]; had {
+			continue // a name of the other lists (a club, a company) wins
+		}
+		i, err := g.codeIndex(c)
+		if err != nil {
+			return err
+		}
+		g.names[k] = uint16(i) | gzPerson
+	}
+	return nil
+}
+
+// surname returns the family name of a person's name of two or more words:
+// the last word with any lower-case particles before it ("van Persie") or
+// without an Arabic article ("Assad"), after "Jr"; "" when there is none.
+func surname(name string) string {
+	w := strings.Fields(name)
+	for len(w) > 1 {
+		last := strings.TrimSuffix(w[len(w)-1], ".")
+		switch last {
+		case "Jr", "Sr":
+			w = w[:len(w)-1]
+			continue
+		case "II", "III", "IV", "VI", "XVI", "XIV":
+			return "" // a regnal name ("John Paul II") has no surname
+		}
+		break
+	}
+	if len(w) < 2 {
+		return ""
+	}
+	i := len(w) - 1
+	for i > 1 && isParticle(w[i-1]) {
+		i--
+	}
+	s := strings.Join(w[i:], " ")
+	if i == len(w)-1 {
+		// an Arabic article belongs to the name but is dropped in headlines
+		for _, p := range []string{"al-", "el-", "Al-", "El-"} {
+			s = strings.TrimPrefix(s, p)
+		}
+	}
+	if len(s) < 4 {
+		return ""
+	}
+	return s
+}
+
+func isParticle(w string) bool {
+	switch w {
+	case "van", "von", "de", "del", "della", "der", "den", "da", "di", "dos", "du", "la", "le", "ten", "ter", "bin":
+		return true
+	}
+	return false
+}
+
+// addKnownNames makes the organisation, team, event and product names of
+// the known-entities list lexicon terms of their topic (one unit, counted
+// only when capitalised), so that "Napster" counts where the entity
+// recogniser found no entity or gave it the wrong type. People are left to
+// the entity stage (a lexicon term cannot tell "Button" the driver from the
+// word), and so are one-word names that are also a listed person's surname
+// or a common surname ("Ford"), one-word names that are also ordinary words
+// (the list's not-in-lexicon section: "Rockets", "Visa", which a Title Case
+// headline capitalises), names of more than three words or starting with
+// "The", and names the lexicon already has.
+func addKnownNames(list string, v *vocabulary, b *builder) {
+	people := map[string]bool{}
+	section := ""
+	for _, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || line[0] == '#':
+		case line[0] == '=':
+			section = strings.TrimSpace(line[1:])
+		case strings.HasSuffix(section, " PERSON"):
+			if s := surname(line); s != "" {
+				people[strings.ToLower(s)] = true
+			}
+		case section == "surnames-ignore" || section == "not-in-lexicon":
+			people[strings.ToLower(line)] = true
+		}
+	}
+	nd := -1
+	for _, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "="); ok {
+			f := strings.Fields(rest)
+			nd = -1
+			if len(f) == 2 && f[1] != "PERSON" {
+				if n, ok := v.byCode[f[0]]; ok {
+					nd = n
+				}
+			}
+			continue
+		}
+		if nd < 0 {
+			continue
+		}
+		words := b.words(line)
+		if len(words) == 0 || len(words) > maxPhrase || len(words) == 1 && people[strings.ToLower(line)] ||
+			strings.EqualFold(words[0], "the") { // a phrase flag on "the" would cost a probe per "the"
+			continue
+		}
+		if e := b.lookup(words); e != nil && len(e.post) > 0 {
+			continue
+		}
+		b.add(words, nd, caseCap, 1)
+	}
+}
