@@ -2,12 +2,43 @@ package topics
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 )
 
 // known.go reads the compiled list of well-known names (data/known-entities.txt):
 // heads of government and ministers, athletes and coaches, companies and
 // central bankers, artists, each under the topic it is evidence for.
+
+// knownLine is one line of the known-entities list that is not blank or a
+// comment: a section header (section set, name empty) or a name with the
+// section it is in.
+type knownLine struct {
+	n             int // line number, from 1
+	section, name string
+	header        bool
+}
+
+// knownLines yields the list's headers and names, trimmed.
+func knownLines(list string) iter.Seq[knownLine] {
+	return func(yield func(knownLine) bool) {
+		section := ""
+		for n, line := range strings.Split(list, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			l := knownLine{n: n + 1, section: section, name: line}
+			if rest, ok := strings.CutPrefix(line, "="); ok {
+				section = strings.TrimSpace(rest)
+				l = knownLine{n: n + 1, section: section, header: true}
+			}
+			if !yield(l) {
+				return
+			}
+		}
+	}
+}
 
 // AddList adds the names of a list in the known-entities format to g,
 // replacing entries for the same name:
@@ -38,20 +69,17 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 	ignore := map[uint64]bool{}
 	// special is the name of a section that lists no entities
 	code, allowed, special := "", uint16(0), ""
-	for n, line := range strings.Split(list, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if rest, ok := strings.CutPrefix(line, "="); ok {
-			f := strings.Fields(rest)
+	for l := range knownLines(list) {
+		n, line := l.n-1, l.name
+		if l.header {
+			f := strings.Fields(l.section)
 			special = ""
 			if len(f) == 1 && (f[0] == "surnames-ignore" || f[0] == "not-in-lexicon") {
 				special = f[0]
 				continue
 			}
 			if len(f) != 2 || !strings.HasPrefix(f[0], "medtop:") {
-				return fmt.Errorf("known entities line %d: want \"= medtop:code TYPES\", got %q", n+1, line)
+				return fmt.Errorf("known entities line %d: want \"= medtop:code TYPES\", got %q", n+1, "="+l.section)
 			}
 			a, err := parseTypes(f[1])
 			if err != nil {
@@ -179,29 +207,22 @@ func isParticle(w string) bool {
 // "The", and names the lexicon already has.
 func addKnownNames(list string, v *vocabulary, b *builder) {
 	people := map[string]bool{}
-	section := ""
-	for _, line := range strings.Split(list, "\n") {
-		line = strings.TrimSpace(line)
+	for l := range knownLines(list) {
 		switch {
-		case line == "" || line[0] == '#':
-		case line[0] == '=':
-			section = strings.TrimSpace(line[1:])
-		case strings.HasSuffix(section, " PERSON"):
-			if s := surname(line); s != "" {
+		case l.header:
+		case strings.HasSuffix(l.section, " PERSON"):
+			if s := surname(l.name); s != "" {
 				people[strings.ToLower(s)] = true
 			}
-		case section == "surnames-ignore" || section == "not-in-lexicon":
-			people[strings.ToLower(line)] = true
+		case l.section == "surnames-ignore" || l.section == "not-in-lexicon":
+			people[strings.ToLower(l.name)] = true
 		}
 	}
 	nd := -1
-	for _, line := range strings.Split(list, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if rest, ok := strings.CutPrefix(line, "="); ok {
-			f := strings.Fields(rest)
+	for l := range knownLines(list) {
+		line := l.name
+		if l.header {
+			f := strings.Fields(l.section)
 			nd = -1
 			if len(f) == 2 && f[1] != "PERSON" {
 				if n, ok := v.byCode[f[0]]; ok {
