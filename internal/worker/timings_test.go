@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/newsenrich/newsenrich/internal/kafkatest"
 	"github.com/newsenrich/newsenrich/internal/worker"
-	"github.com/newsenrich/newsenrich/metrics"
 	"github.com/newsenrich/newsenrich/processor"
 	"github.com/newsenrich/newsenrich/processor/decode"
 )
@@ -31,19 +29,10 @@ func TestTimingsFollowEachRecord(t *testing.T) {
 	var mu sync.Mutex
 	var got []worker.Timing
 	cfg := e.config("worker-timings")
-	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic}, metrics.Build{Version: "test"})
 	proc := processor.New(processor.Config{Decode: decode.Limits{MaxBytes: cfg.MaxBytes}, Version: "test"}, nil, nil, nil)
-	w, err := worker.New(cfg, logger(t), m, proc, worker.WithMaxWait(100*time.Millisecond),
-		worker.WithTimings(func(tm worker.Timing) { mu.Lock(); got = append(got, tm); mu.Unlock() }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
+	r := runWorker(t, cfg, proc, worker.WithTimings(func(tm worker.Timing) { mu.Lock(); got = append(got, tm); mu.Unlock() }))
 	kafkatest.Consume(t, e.brokers, e.out, n, 30*time.Second)
-	cancel()
-	if err := <-done; err != nil {
+	if err := r.stop(t); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

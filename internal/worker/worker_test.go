@@ -94,7 +94,6 @@ func startWith(t testing.TB, e env, clientID string, delay time.Duration, tweak 
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic}, metrics.Build{Version: "test", Model: "none"})
 	// The pipeline is under test, not the NLP: the processor core without
 	// stages decodes and emits events with empty entity lists.
 	proc := processor.New(processor.Config{Decode: decode.Limits{MaxBytes: cfg.MaxBytes}, Version: "test"}, nil, nil, nil)
@@ -102,7 +101,15 @@ func startWith(t testing.TB, e env, clientID string, delay time.Duration, tweak 
 	if delay > 0 {
 		p = slowProcessor{proc, delay}
 	}
-	w, err := worker.New(cfg, logger(t).With("worker", clientID), m, p, worker.WithGroupTiming(300*time.Millisecond, 6*time.Second, 5*time.Second), worker.WithMaxWait(100*time.Millisecond))
+	return runWorker(t, cfg, p, worker.WithGroupTiming(300*time.Millisecond, 6*time.Second, 5*time.Second))
+}
+
+// runWorker runs a worker in the background until the test ends.
+func runWorker(t testing.TB, cfg config.Config, p worker.Processor, opts ...worker.Option) *running {
+	t.Helper()
+	m := metrics.New(metrics.Topics{Input: cfg.InputTopic, Output: cfg.OutputTopic, DLQ: cfg.DLQTopic}, metrics.Build{Version: "test", Model: "none"})
+	opts = append([]worker.Option{worker.WithMaxWait(100 * time.Millisecond)}, opts...)
+	w, err := worker.New(cfg, logger(t).With("worker", cfg.ClientID), m, p, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
