@@ -126,6 +126,8 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	r.fixTitlesAndGazetteerClasses(st)
 	r.extend(st)
 	st.desks(doc)
+	r.addMissedBodies(doc, st)
+	st.legalSuffixAfter(doc)
 	r.joinAmpersand(doc, st)
 	r.splitTableCells(st)
 	st.voteNames(doc)

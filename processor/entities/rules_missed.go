@@ -1,0 +1,114 @@
+package entities
+
+import (
+	"slices"
+
+	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// Names the model left out although their words alone say what they are.
+
+// wellKnownBodies are one-word international organisations whose acronym is
+// no common word or other body's short name; the gazetteer's other acronyms
+// (ICC, ESA, AMA...) are too ambiguous to add without the model.
+var wellKnownBodies = wordSet(`UN U.N. EU E.U. NATO IMF OPEC OSCE UNESCO UNICEF UNHCR WTO ASEAN APEC OECD IAEA
+	ECB ICRC ECOWAS`)
+
+// bodyNames are names of bodies that news writes without their parent's
+// name ("the Security Council").
+var bodyNames = []string{"Security Council", "General Assembly"}
+
+// addMissedBodies adds, as organisations, the international organisations
+// of the gazetteer (several capitalised words, or a well-known acronym)
+// that no span covers: "U.N.", "Security Council".
+func (r *Recognizer) addMissedBodies(doc *text.Doc, st *state) {
+	toks := st.toks
+	covered := st.coveredMask()
+	added := false
+	for i := 0; i < len(toks); i++ {
+		if covered[i] || !tagger.Cased(toks[i].Cls) {
+			continue
+		}
+		end := 0
+		if tagger.Has(toks[i].Gaz, tagger.GIntlOrg) {
+			for e := min(i+8, len(toks)); e > i; e-- {
+				if bits, _ := r.gaz.Lookup(toks[i:e]); tagger.Has(bits, tagger.GIntlOrg) {
+					end = e
+					break
+				}
+			}
+		}
+		if end == 0 {
+			for _, b := range bodyNames {
+				if n := matchWords(doc, i, b); n > 0 {
+					end = i + n
+					break
+				}
+			}
+		}
+		if end == 0 {
+			continue
+		}
+		ok := true
+		for k := i; k < end; k++ {
+			ok = ok && !covered[k] && (toks[k].Cls != tagger.ClsLower || k > i && k < end-1)
+		}
+		if end-i == 1 {
+			ok = ok && wellKnownBodies[doc.TokenText(i)] && toks[i].Mode != tagger.ModeAllCaps
+		} else {
+			ok = ok && toks[i].Mode == tagger.ModeNormal
+		}
+		if !ok {
+			continue
+		}
+		st.spans = append(st.spans, span{start: i, end: end, class: clsOrg})
+		for k := i; k < end; k++ {
+			covered[k] = true
+		}
+		added = true
+		i = end - 1
+	}
+	if added {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}
+
+// matchWords reports how many tokens from i spell the space-separated
+// words of name exactly (0 if they do not).
+func matchWords(doc *text.Doc, i int, name string) int {
+	n := 0
+	for len(name) > 0 {
+		w := name
+		rest := ""
+		for j := 0; j < len(name); j++ {
+			if name[j] == ' ' {
+				w, rest = name[:j], name[j+1:]
+				break
+			}
+		}
+		if i+n >= len(doc.Tokens) || doc.TokenText(i+n) != w {
+			return 0
+		}
+		n++
+		name = rest
+	}
+	return n
+}
+
+// legalSuffixAfter extends a name over the legal form that follows it and
+// makes it a company: the model often stops before the suffix and calls
+// the rest a person ("Pirelli SpA" → "Pirelli" PER).
+func (st *state) legalSuffixAfter(doc *text.Doc) {
+	for i := range st.spans {
+		s := &st.spans[i]
+		e := s.end
+		if e >= len(st.toks) || (i+1 < len(st.spans) && st.spans[i+1].start <= e) || st.toks[e].SentStart {
+			continue
+		}
+		if !legalSuffix[doc.TokenText(e)] || !tagger.Cased(st.toks[e].Cls) {
+			continue
+		}
+		s.end, s.class = e+1, clsOrg
+	}
+}

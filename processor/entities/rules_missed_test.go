@@ -1,0 +1,82 @@
+package entities
+
+import (
+	"testing"
+
+	"github.com/newsenrich/newsenrich/processor/text"
+)
+
+// ruleState tags body and replaces the model's spans with spans, given as
+// the token ranges of the words named (each word's first occurrence), so
+// that a rule can be tested on the input it is written for whatever the
+// model would say.
+func ruleState(t *testing.T, r *Recognizer, body string, spans map[string]int) (*text.Doc, *state) {
+	t.Helper()
+	doc := text.New(body)
+	st := new(state)
+	r.tag(doc, st)
+	st.spans = st.spans[:0]
+	for w, class := range spans {
+		found := false
+		for k := range doc.Tokens {
+			if doc.TokenText(k) == w {
+				st.spans = append(st.spans, span{start: k, end: k + 1, class: class})
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("no token %q", w)
+		}
+	}
+	sortSpans(st.spans)
+	return doc, st
+}
+
+func sortSpans(s []span) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j].start < s[j-1].start; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func spanText(doc *text.Doc, s span) string {
+	return doc.Text[doc.Tokens[s.start].Start:doc.Tokens[s.end-1].End]
+}
+
+func TestLegalSuffixAfter(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "Pirelli SpA chairman Marco Provera said so.", map[string]int{"Pirelli": clsPer, "Marco": clsPer})
+	st.legalSuffixAfter(doc)
+	if got := spanText(doc, st.spans[0]); got != "Pirelli SpA" || st.spans[0].class != clsOrg {
+		t.Errorf("got %q class %d, want \"Pirelli SpA\" ORG", got, st.spans[0].class)
+	}
+	if got := spanText(doc, st.spans[1]); got != "Marco" || st.spans[1].class != clsPer {
+		t.Errorf("a name with no suffix after it changed: %q class %d", got, st.spans[1].class)
+	}
+}
+
+func TestMiscSides(t *testing.T) {
+	r := recognizer(t)
+	body := "SOCCER - RESULTS. SKOPJE 2003-08-30 Results: Vardar 2 Pelister 0 Sloga 1 Rabotnicki 0. Sloga fans sang Macedonian songs."
+	doc, st := ruleState(t, r, body, map[string]int{"Vardar": clsOrg, "Pelister": clsMisc, "Sloga": clsMisc,
+		"Rabotnicki": clsOrg, "Macedonian": clsMisc})
+	// the second "Sloga", in prose, follows the table's verdict
+	for k := range doc.Tokens {
+		if doc.TokenText(k) == "Sloga" && k > st.spans[2].start {
+			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsMisc})
+		}
+	}
+	sortSpans(st.spans)
+	r.teams(doc, st)
+	for _, s := range st.spans {
+		want := clsOrg
+		if spanText(doc, s) == "Macedonian" {
+			want = clsMisc
+		}
+		if s.class != want {
+			t.Errorf("%q at %d: class %d, want %d", spanText(doc, s), s.start, s.class, want)
+		}
+	}
+}
