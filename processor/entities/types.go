@@ -184,8 +184,11 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		case own == kb.GPE:
 			// countries that no longer exist ("Soviet Union")
 			s.class, s.typ = clsLoc, event.TypeGPE
-		case own == kb.Loc && s.class != clsOrg && s.class != clsPer:
-			s.typ = event.TypeLoc
+		case own == kb.Loc && s.class != clsPer && (s.class != clsOrg || s.end-s.start > 1):
+			// several words of the own list's regions are a region even
+			// where the model read an organisation ("West Bank", "Far
+			// East"); one word may be a team or a company ("Pacific")
+			s.class, s.typ = clsLoc, event.TypeLoc
 		case s.class == clsLoc || s.class == clsOrg && has(kb.Fac) && !has(kb.Org):
 			s.typ = r.placeType(doc, st, s, cands, bits)
 		case s.class == clsOrg && s.end-s.start > 1 && facName(doc, s) && !has(kb.Org):
