@@ -199,7 +199,7 @@ func (st *state) voteNames(doc *text.Doc) {
 		}
 		// "Pirelli" after "Pirelli SpA", "Ruch" after "Ruch SA": a legal
 		// suffix makes the company's short name a strong witness
-		if s.class == clsOrg && s.end-s.start > 1 && legalSuffix[doc.TokenText(s.end-1)] {
+		if s.class == clsOrg && s.end-s.start > 1 && st.companyTail(doc, s) {
 			st.addVote(st.phraseHash(s.start, s.end-1), clsOrg, 10*w)
 			if s.end-s.start > 2 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
 				toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {

@@ -106,9 +106,32 @@ func (st *state) legalSuffixAfter(doc *text.Doc) {
 		if e >= len(st.toks) || (i+1 < len(st.spans) && st.spans[i+1].start <= e) || st.toks[e].SentStart {
 			continue
 		}
-		if !legalSuffix[doc.TokenText(e)] || !tagger.Cased(st.toks[e].Cls) {
+		if !tagger.Cased(st.toks[e].Cls) || !st.companyTail(doc, span{start: s.start, end: e + 1}) {
 			continue
 		}
 		s.end, s.class = e+1, clsOrg
 	}
+}
+
+// airlineWords end an airline's name; its short name is the airline too
+// ("Mahan Air" ... "Mahan"), unless it is a place ("Qatar Airways").
+var airlineWords = wordSet(`Air Airlines Airways`)
+
+// companyTail reports whether span s ends with a word that makes the rest
+// of it a company's short name: a legal form, or an airline word after a
+// name that is no place.
+func (st *state) companyTail(doc *text.Doc, s span) bool {
+	last := doc.TokenText(s.end - 1)
+	if legalSuffix[last] {
+		return true
+	}
+	if !airlineWords[last] || s.end-s.start < 2 {
+		return false
+	}
+	for k := s.start; k < s.end-1; k++ {
+		if st.toks[k].Gaz&(placeBits|1<<(2*tagger.GDemonym)) != 0 {
+			return false
+		}
+	}
+	return true
 }

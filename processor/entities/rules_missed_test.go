@@ -80,3 +80,31 @@ func TestMiscSides(t *testing.T) {
 		}
 	}
 }
+
+func TestAirlineShortName(t *testing.T) {
+	r := recognizer(t)
+	body := "Germany banned Iranian airline Mahan Air on Monday. Mahan has been under sanctions. Qatar Airways flew on."
+	doc, st := ruleState(t, r, body, map[string]int{"Mahan": clsPer, "Qatar": clsLoc})
+	for k := range doc.Tokens {
+		if doc.TokenText(k) == "Mahan" && k > st.spans[0].start {
+			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
+		}
+	}
+	sortSpans(st.spans)
+	st.legalSuffixAfter(doc)
+	st.voteNames(doc)
+	st.applyVotes()
+	for _, s := range st.spans {
+		got := spanText(doc, s)
+		want := clsOrg
+		if got == "Qatar" {
+			want = clsLoc // a place before "Airways" is not the airline's short name
+		}
+		if s.class != want {
+			t.Errorf("%q: class %d, want %d", got, s.class, want)
+		}
+	}
+	if got := spanText(doc, st.spans[0]); got != "Mahan Air" {
+		t.Errorf("first span %q, want \"Mahan Air\"", got)
+	}
+}
