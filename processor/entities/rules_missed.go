@@ -2,7 +2,9 @@ package entities
 
 import (
 	"slices"
+	"strings"
 
+	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/entities/internal/tagger"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
@@ -135,3 +137,55 @@ func (st *state) companyTail(doc *text.Doc, s span) bool {
 	}
 	return true
 }
+
+// partyNames grows a party's adjective over a lower-case "party" after it:
+// "the Democratic party" names the organisation.
+func (st *state) partyNames(doc *text.Doc) {
+	for i := range st.spans {
+		s := &st.spans[i]
+		e := s.end
+		if s.typ != event.TypeNORP || e-s.start != 1 || e >= len(st.toks) || doc.TokenText(e) != "party" ||
+			(i+1 < len(st.spans) && st.spans[i+1].start <= e) || religions[strings.ToLower(doc.TokenText(s.start))] ||
+			st.toks[s.start].Gaz&(1<<(2*tagger.GDemonym)) != 0 {
+			continue
+		}
+		s.end, s.class, s.typ = e+1, clsOrg, event.TypeOrg
+	}
+}
+
+// particles are the lower-case words that begin a surname ("van Biljon",
+// "de Silva").
+var particles = wordSet(`van von de da di du der den dos das del della le la ter`)
+
+// surnameParticles grows a person named by the surname alone over the
+// particle before it.
+func (st *state) surnameParticles(doc *text.Doc) {
+	for i := range st.spans {
+		s := &st.spans[i]
+		if s.class != clsPer || s.end-s.start != 1 || st.toks[s.start].SentStart {
+			continue
+		}
+		prevEnd := 0
+		if i > 0 {
+			prevEnd = st.spans[i-1].end
+		}
+		k := s.start
+		for k-1 >= prevEnd && s.start-k < 3 && particles[doc.TokenText(k-1)] {
+			k--
+		}
+		if k == s.start {
+			continue
+		}
+		// and the first name the model left out ("Joost van der Westhuizen")
+		if f := k - 1; f >= prevEnd && st.toks[f].Cls == tagger.ClsCap && !tagger.Has(st.toks[f].Gaz, tagger.GTitle) &&
+			(tagger.Has(st.toks[f].Gaz, tagger.GFirst) || !st.toks[f].SentStart) {
+			k = f
+		}
+		s.start = k
+	}
+}
+
+// religions are faith adjectives: "the Moslem party" is a party of the
+// faithful, not a party's name.
+var religions = wordSet(`muslim moslem islamic islamist christian catholic protestant orthodox jewish hindu buddhist
+	sikh shia shiite sunni evangelical`)

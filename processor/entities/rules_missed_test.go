@@ -3,6 +3,7 @@ package entities
 import (
 	"testing"
 
+	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -106,5 +107,31 @@ func TestAirlineShortName(t *testing.T) {
 	}
 	if got := spanText(doc, st.spans[0]); got != "Mahan Air" {
 		t.Errorf("first span %q, want \"Mahan Air\"", got)
+	}
+}
+
+func TestSurnameParticles(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "Scorers: Tries: Joost van der Westhuizen, said Mr de Klerk.", map[string]int{"Westhuizen": clsPer, "Klerk": clsPer})
+	st.surnameParticles(doc)
+	for i, want := range []string{"Joost van der Westhuizen", "de Klerk"} {
+		if got := spanText(doc, st.spans[i]); got != want {
+			t.Errorf("span %d: %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestPartyNames(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "The Democratic party met. The Moslem party ended its boycott.", map[string]int{"Democratic": clsMisc, "Moslem": clsMisc})
+	for i := range st.spans {
+		st.spans[i].typ = event.TypeNORP
+	}
+	st.partyNames(doc)
+	if got := spanText(doc, st.spans[0]); got != "Democratic party" || st.spans[0].typ != event.TypeOrg {
+		t.Errorf("got %q %s, want \"Democratic party\" ORG", got, st.spans[0].typ)
+	}
+	if got := spanText(doc, st.spans[1]); got != "Moslem" {
+		t.Errorf("a faith's party grew: %q", got)
 	}
 }

@@ -210,6 +210,8 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 	st.joinCampus(doc)
 	st.numbersInNames(doc)
 	st.stations(doc)
+	st.partyNames(doc)
+	st.surnameParticles(doc)
 	r.splitCountryPrefix(doc, st)
 	st.addGroupWords(r, doc)
 }
