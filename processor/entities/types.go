@@ -32,7 +32,7 @@ var facFirst = wordSet(`Rue Via Calle Avenida Avenue Boulevard Place Piazza Plaz
 
 // facStrong end only facilities, even when the model called the name an
 // organisation ("Stavanger Airport").
-var facStrong = wordSet(`Airport Stadium Arena Bridge Square Street Avenue Boulevard Tunnel Cathedral Mosque Zoo`)
+var facStrong = wordSet(`Airport Stadium Arena Bridge Square Street Avenue Boulevard Tunnel Cathedral Mosque Zoo Lodge`)
 
 // venueWords before "Center" or "Centre" make a venue, not an institution
 // ("Mesquite Convention Center", "Kennedy Space Center"; but "Carter
