@@ -126,6 +126,7 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	r.fixTitlesAndGazetteerClasses(st)
 	r.extend(st)
 	st.desks(doc)
+	r.outletNames(doc, st)
 	r.addMissedBodies(doc, st)
 	st.legalSuffixAfter(doc)
 	r.joinAmpersand(doc, st)

@@ -189,3 +189,38 @@ func (st *state) surnameParticles(doc *text.Doc) {
 // faithful, not a party's name.
 var religions = wordSet(`muslim moslem islamic islamist christian catholic protestant orthodox jewish hindu buddhist
 	sikh shia shiite sunni evangelical`)
+
+// outletWords after a place name a news outlet ("China Daily", "Damascus
+// Radio", "Jakarta Post").
+var outletWords = wordSet(`Radio Television TV Daily Post Times Herald Tribune Gazette Newsroom`)
+
+// outletNames makes a place followed by an outlet word, or by "Newsroom",
+// one organisation, also where the model tagged only the place or nothing.
+func (r *Recognizer) outletNames(doc *text.Doc, st *state) {
+	toks := st.toks
+	covered := st.coveredMask()
+	added := false
+	for i := range st.spans {
+		s := &st.spans[i]
+		e := s.end
+		if s.class != clsLoc || e >= len(toks) || toks[e].Cls != tagger.ClsCap || toks[e].SentStart ||
+			!outletWords[doc.TokenText(e)] || covered[e] {
+			continue
+		}
+		s.end, s.class = e+1, clsOrg
+		covered[e] = true
+	}
+	for e := 1; e < len(toks); e++ {
+		p := e - 1
+		if covered[e] || covered[p] || toks[e].Cls != tagger.ClsCap || toks[e].SentStart || !outletWords[doc.TokenText(e)] ||
+			!tagger.Cased(toks[p].Cls) || toks[p].Gaz&placeBits == 0 {
+			continue
+		}
+		st.spans = append(st.spans, span{start: p, end: e + 1, class: clsOrg})
+		covered[p], covered[e] = true, true
+		added = true
+	}
+	if added {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}

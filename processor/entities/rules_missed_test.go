@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -133,5 +134,21 @@ func TestPartyNames(t *testing.T) {
 	}
 	if got := spanText(doc, st.spans[1]); got != "Moslem" {
 		t.Errorf("a faith's party grew: %q", got)
+	}
+}
+
+func TestOutletNames(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "Pollution fell, the China Daily said. -- Ana Costa, Lisbon Newsroom +351 21 000",
+		map[string]int{"China": clsLoc, "Ana": clsPer})
+	r.outletNames(doc, st)
+	var got []string
+	for _, s := range st.spans {
+		if s.class == clsOrg {
+			got = append(got, spanText(doc, s))
+		}
+	}
+	if want := []string{"China Daily", "Lisbon Newsroom"}; !slices.Equal(got, want) {
+		t.Errorf("organisations %q, want %q", got, want)
 	}
 }
