@@ -189,6 +189,12 @@ func (st *state) voteNames(doc *text.Doc) {
 			w = 0.25
 		}
 		st.addVote(st.phraseHash(s.start, s.end), s.class, w)
+		// "the news agency Tanjug", "airline Mahan": a common noun for an
+		// organisation right before a one-word name makes it one
+		if s.class == clsPer && s.end-s.start == 1 && s.start > 0 && toks[s.start-1].Cls == tagger.ClsLower &&
+			orgNouns[doc.TokenText(s.start-1)] {
+			st.addVote(st.phraseHash(s.start, s.end), clsOrg, 10*w)
+		}
 		if s.class == clsPer && s.end-s.start > 1 && toks[s.end-1].Cls != tagger.ClsInitial {
 			st.addVote(st.phraseHash(s.end-1, s.end), clsPer, 2*w)
 		}

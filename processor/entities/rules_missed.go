@@ -224,3 +224,10 @@ func (r *Recognizer) outletNames(doc *text.Doc, st *state) {
 		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
 	}
 }
+
+// orgNouns are common nouns that stand before an organisation's name in
+// apposition ("the news agency Tanjug", "tyre giant Pirelli") and seldom
+// before a person's.
+var orgNouns = wordSet(`agency newspaper daily weekly broadcaster network channel firm company group airline carrier
+	bank insurer retailer operator giant conglomerate movement militia guerrillas organisation organization
+	charity outlet publisher brewer automaker carmaker manufacturer`)

@@ -152,3 +152,26 @@ func TestOutletNames(t *testing.T) {
 		t.Errorf("organisations %q, want %q", got, want)
 	}
 }
+
+func TestOrgNounBeforeName(t *testing.T) {
+	r := recognizer(t)
+	body := "The news agency Tanjug reported the closure. Later Tanjug said more. The actor Mahlberg said nothing."
+	doc, st := ruleState(t, r, body, map[string]int{"Tanjug": clsPer, "Mahlberg": clsPer})
+	for k := range doc.Tokens {
+		if doc.TokenText(k) == "Tanjug" && k > st.spans[0].start {
+			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
+		}
+	}
+	sortSpans(st.spans)
+	st.voteNames(doc)
+	st.applyVotes()
+	for _, s := range st.spans {
+		want := clsOrg
+		if spanText(doc, s) == "Mahlberg" {
+			want = clsPer
+		}
+		if s.class != want {
+			t.Errorf("%q at %d: class %d, want %d", spanText(doc, s), s.start, s.class, want)
+		}
+	}
+}
