@@ -231,3 +231,14 @@ func (r *Recognizer) outletNames(doc *text.Doc, st *state) {
 var orgNouns = wordSet(`agency newspaper daily weekly broadcaster network channel firm company group airline carrier
 	bank insurer retailer operator giant conglomerate movement militia guerrillas organisation organization
 	charity outlet publisher brewer automaker carmaker manufacturer`)
+
+// pluralNotPerson reports whether a word the model called a person has a
+// people's plural ending and is no one's name ("Coloradans"; not "Hermans"
+// where the article or the name lists know it as a surname).
+func (st *state) pluralNotPerson(doc *text.Doc, i int) bool {
+	w := doc.TokenText(i)
+	if !strings.HasSuffix(w, "ans") || st.surnames[st.toks[i].Lower] {
+		return false
+	}
+	return st.toks[i].Gaz&(1<<(2*tagger.GSur)|1<<(2*tagger.GFirst)|1<<(2*tagger.GFirstRare)) == 0
+}

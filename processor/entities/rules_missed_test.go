@@ -175,3 +175,22 @@ func TestOrgNounBeforeName(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralPeopleNotPersons(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "Many Coloradans want him to run, said Ann Hermans. Hermans agreed.",
+		map[string]int{"Coloradans": clsPer, "Ann": clsPer})
+	st.spans[1].end++ // "Ann Hermans"
+	for k := range doc.Tokens {
+		if doc.TokenText(k) == "Hermans" && k > st.spans[1].end {
+			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
+		}
+	}
+	r.types(doc, st)
+	want := map[string]string{"Coloradans": event.TypeNORP, "Ann Hermans": "", "Hermans": ""}
+	for _, s := range st.spans {
+		if w, ok := want[spanText(doc, s)]; !ok || s.typ != w {
+			t.Errorf("%q: type %q, want %q", spanText(doc, s), s.typ, w)
+		}
+	}
+}

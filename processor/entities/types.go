@@ -155,7 +155,7 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 				continue
 			}
 		}
-		if s.end-s.start == 1 && s.class != clsPer && r.groupWord(st, doc, s.start) {
+		if s.end-s.start == 1 && (s.class != clsPer || st.pluralNotPerson(doc, s.start)) && r.groupWord(st, doc, s.start) {
 			s.typ = event.TypeNORP
 			continue
 		}
