@@ -123,6 +123,7 @@ func isThe(doc *text.Doc, i int) bool {
 // fix applies the article-level rules to st.spans, in this order.
 func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	st.clean(doc)
+	st.splitAtCommonWords(doc)
 	r.fixTitlesAndGazetteerClasses(st)
 	r.extend(st)
 	st.desks(doc)

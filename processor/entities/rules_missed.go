@@ -242,3 +242,53 @@ func (st *state) pluralNotPerson(doc *text.Doc, i int) bool {
 	}
 	return st.toks[i].Gaz&(1<<(2*tagger.GSur)|1<<(2*tagger.GFirst)|1<<(2*tagger.GFirstRare)) == 0
 }
+
+// splitAtCommonWords splits a place or a person at a lower-case word of
+// four letters or more inside it, which joins two names rather than
+// belonging to one ("Guangdong province of China" → "Guangdong",
+// "China"); short words ("of", "de", "bin") may sit inside a name.
+func (st *state) splitAtCommonWords(doc *text.Doc) {
+	toks := st.toks
+	out := st.spare[:0]
+	for _, s := range st.spans {
+		for s.class == clsLoc || s.class == clsPer {
+			k := s.start + 1
+			for k < s.end-1 && !(toks[k].Cls == tagger.ClsLower && commonWord(doc.TokenText(k))) {
+				k++
+			}
+			if k >= s.end-1 {
+				break
+			}
+			out = append(out, span{start: s.start, end: k, class: s.class})
+			n := k
+			for n < s.end && (toks[n].Cls == tagger.ClsLower || toks[n].Cls == tagger.ClsPunct) {
+				n++
+			}
+			s.start = n
+			if n >= s.end {
+				break
+			}
+		}
+		if s.start < s.end {
+			out = append(out, s)
+		}
+	}
+	st.spans, st.spare = out, st.spans
+}
+
+// nameJoiners are longer lower-case words that do stand inside names.
+var nameJoiners = wordSet(`upon della dello degli delle von zu`)
+
+// commonWord reports whether w is a lower-case word of four letters or
+// more that does not join names.
+func commonWord(w string) bool {
+	if len(w) < 4 || nameJoiners[w] {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -194,3 +194,19 @@ func TestPluralPeopleNotPersons(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitAtCommonWords(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "It built a network in the Guangdong province of China with Osama bin Laden.",
+		map[string]int{"Guangdong": clsLoc, "Osama": clsPer})
+	st.spans[0].end += 3 // "Guangdong province of China"
+	st.spans[1].end += 2 // "Osama bin Laden"
+	st.splitAtCommonWords(doc)
+	var got []string
+	for _, s := range st.spans {
+		got = append(got, spanText(doc, s))
+	}
+	if want := []string{"Guangdong", "China", "Osama bin Laden"}; !slices.Equal(got, want) {
+		t.Errorf("spans %q, want %q", got, want)
+	}
+}
