@@ -135,6 +135,7 @@ func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	st.voteNames(doc)
 	st.applyVotes()
 	r.teams(doc, st)
+	st.bylineDatelines(doc)
 	st.datelines(doc)
 	st.voteBracketAcronyms(doc)
 	st.labelRepeats()

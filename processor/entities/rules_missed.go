@@ -292,3 +292,38 @@ func commonWord(w string) bool {
 	}
 	return true
 }
+
+// bylineDatelines splits a reporter's name from the capitals place of the
+// dateline that follows it, when the model ran them together ("Rolf
+// Soderlind LONGYEAR, Norway 1996-08-30"): the name keeps its class and
+// the capitals become the place.
+func (st *state) bylineDatelines(doc *text.Doc) {
+	toks := st.toks
+	n := len(st.spans)
+	for i := 0; i < n; i++ {
+		s := &st.spans[i]
+		if !dateline(doc, s.end) || toks[s.start].Cls != tagger.ClsCap {
+			continue
+		}
+		k := s.start + 1
+		for k < s.end && toks[k].Cls != tagger.ClsAllCap {
+			k++
+		}
+		if k == s.end || len(doc.TokenText(k)) < 3 {
+			continue
+		}
+		caps := true
+		for j := k; j < s.end; j++ {
+			caps = caps && toks[j].Cls == tagger.ClsAllCap
+		}
+		if !caps {
+			continue
+		}
+		end := s.end
+		s.end = k // before the append, which may move the spans
+		st.spans = append(st.spans, span{start: k, end: end, class: clsLoc})
+	}
+	if len(st.spans) > n {
+		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	}
+}

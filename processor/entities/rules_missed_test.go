@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -207,6 +208,22 @@ func TestSplitAtCommonWords(t *testing.T) {
 		got = append(got, spanText(doc, s))
 	}
 	if want := []string{"Guangdong", "China", "Osama bin Laden"}; !slices.Equal(got, want) {
+		t.Errorf("spans %q, want %q", got, want)
+	}
+}
+
+func TestBylineDatelines(t *testing.T) {
+	r := recognizer(t)
+	doc, st := ruleState(t, r, "Town cut off after storm. Ivar Nordli KIRKENES, Norway 1996-08-30 Roads were closed.",
+		map[string]int{"Ivar": clsPer, "Norway": clsLoc})
+	st.spans[0].end += 2 // "Ivar Nordli KIRKENES"
+	st.bylineDatelines(doc)
+	var got []string
+	for _, s := range st.spans {
+		got = append(got, fmt.Sprintf("%s/%d", spanText(doc, s), s.class))
+	}
+	want := []string{fmt.Sprintf("Ivar Nordli/%d", clsPer), fmt.Sprintf("KIRKENES/%d", clsLoc), fmt.Sprintf("Norway/%d", clsLoc)}
+	if !slices.Equal(got, want) {
 		t.Errorf("spans %q, want %q", got, want)
 	}
 }
