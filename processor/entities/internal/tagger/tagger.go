@@ -80,9 +80,10 @@ type Tok struct {
 	SentStart                bool
 	Mode                     uint8
 	DocCap, DocLow, DocUpper uint8
-	Gaz                      uint32
-	// Clu is the word's cluster path (Clusters), 0 if unknown.
+	// Clu is the word's cluster path (Clusters), 0 if unknown; it sits
+	// in the padding after the bytes above, so Tok stays 72 bytes.
 	Clu uint16
+	Gaz uint32
 	// Hist counts the first-pass labels (per class) of the same word
 	// elsewhere in the document; only a second-pass model reads it.
 	Hist [4]uint8
