@@ -15,7 +15,7 @@ import (
 func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	o := train.Options{}
+	o := train.Options{ClusterOptions: train.DefaultClusterOptions()}
 	corpora := ""
 	fs.StringVar(&o.Data, "data", "../shared/data/ner/train", "folder of CoNLL training files (token<TAB>BIO tag)")
 	fs.StringVar(&o.Gazetteers, "gazetteers", "../shared/data/gazetteers", "folder of the name-list TSVs")
@@ -34,6 +34,10 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&o.ModernArticles, "modern-articles", "../shared/data/articles/wikinews-2019-2020.jsonl", "in-domain articles JSONL (empty: none)")
 	fs.StringVar(&modernGold, "modern-gold", "processor/entities/train/wikinews/*.gold.jsonl", "glob of in-domain gold files (annotate_tool format) for those articles")
 	fs.IntVar(&o.ModernRepeat, "modern-repeat", 6, "times each in-domain document is used per epoch")
+	fs.BoolVar(&o.Clusters, "clusters", false, "learn word clusters from the training text and use them as features (measured: no gain on both dev halves, not shipped)")
+	fs.IntVar(&o.ClusterOptions.MinCount, "cluster-min-count", o.ClusterOptions.MinCount, "words seen fewer times get no cluster")
+	fs.IntVar(&o.ClusterOptions.Dims, "cluster-dims", o.ClusterOptions.Dims, "dimensions of the context vectors clustered")
+	fs.BoolVar(&o.ClusterOptions.NoSynthetic, "cluster-no-synthetic", false, "learn clusters without the generated documents")
 	fs.StringVar(&o.DevSets, "dev-sets", "internal/eval/sets", "folder of the development gold files whose ids training refuses")
 	if err := fs.Parse(args); err != nil {
 		return err

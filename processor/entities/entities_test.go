@@ -217,6 +217,16 @@ func TestRules(t *testing.T) {
 			want: map[string]string{"Oslo Newsroom": event.TypeOrg},
 		},
 		{
+			name: "international bodies the model left out",
+			body: "Diplomats said U.N. officials would brief Security Council members on Tuesday.",
+			want: map[string]string{"U.N.": event.TypeOrg, "Security Council": event.TypeOrg},
+		},
+		{
+			name: "stations and venues are facilities",
+			body: "An engineer was killed at Waterloo station on Monday. The fair was held at the Mesquite Convention Center in Texas.",
+			want: map[string]string{"Waterloo station": event.TypeFac, "Mesquite Convention Center": event.TypeFac},
+		},
+		{
 			name: "numbers split results-table columns",
 			body: "Results: Arsenal 2 Chelsea 1 Liverpool 0 Everton 3.",
 			want: map[string]string{"Arsenal": event.TypeOrg, "Chelsea": event.TypeOrg, "Liverpool": event.TypeOrg, "Everton": event.TypeOrg},

@@ -123,14 +123,19 @@ func isThe(doc *text.Doc, i int) bool {
 // fix applies the article-level rules to st.spans, in this order.
 func (r *Recognizer) fix(doc *text.Doc, st *state) {
 	st.clean(doc)
+	st.splitAtCommonWords(doc)
 	r.fixTitlesAndGazetteerClasses(st)
 	r.extend(st)
 	st.desks(doc)
+	r.outletNames(doc, st)
+	r.addMissedBodies(doc, st)
+	st.legalSuffixAfter(doc)
 	r.joinAmpersand(doc, st)
 	r.splitTableCells(st)
 	st.voteNames(doc)
 	st.applyVotes()
 	r.teams(doc, st)
+	st.bylineDatelines(doc)
 	st.datelines(doc)
 	st.voteBracketAcronyms(doc)
 	st.labelRepeats()
@@ -186,6 +191,12 @@ func (st *state) voteNames(doc *text.Doc) {
 			w = 0.25
 		}
 		st.addVote(st.phraseHash(s.start, s.end), s.class, w)
+		// "the news agency Tanjug", "airline Mahan": a common noun for an
+		// organisation right before a one-word name makes it one
+		if s.class == clsPer && s.end-s.start == 1 && s.start > 0 && toks[s.start-1].Cls == tagger.ClsLower &&
+			orgNouns[doc.TokenText(s.start-1)] {
+			st.addVote(st.phraseHash(s.start, s.end), clsOrg, 10*w)
+		}
 		if s.class == clsPer && s.end-s.start > 1 && toks[s.end-1].Cls != tagger.ClsInitial {
 			st.addVote(st.phraseHash(s.end-1, s.end), clsPer, 2*w)
 		}
@@ -197,7 +208,7 @@ func (st *state) voteNames(doc *text.Doc) {
 		}
 		// "Pirelli" after "Pirelli SpA", "Ruch" after "Ruch SA": a legal
 		// suffix makes the company's short name a strong witness
-		if s.class == clsOrg && s.end-s.start > 1 && legalSuffix[doc.TokenText(s.end-1)] {
+		if s.class == clsOrg && s.end-s.start > 1 && st.companyTail(doc, s) {
 			st.addVote(st.phraseHash(s.start, s.end-1), clsOrg, 10*w)
 			if s.end-s.start > 2 && nameLike(&toks[s.start]) && toks[s.start].Cls != tagger.ClsInitial &&
 				toks[s.start].Gaz&(1<<(2*tagger.GFirst)|placeBits) == 0 {

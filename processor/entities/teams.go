@@ -112,6 +112,10 @@ func (r *Recognizer) teams(doc *text.Doc, st *state) {
 	num := func(k int) bool { return k >= 0 && k < len(toks) && score(doc, k) }
 	var found []uint64
 	for i, s := range st.spans {
+		if r.miscSide(doc, st, s) {
+			found = append(found, st.phraseHash(s.start, s.end))
+			continue
+		}
 		if !r.teamPlace(st, s) || dateline(doc, s.end) {
 			continue
 		}
@@ -141,7 +145,7 @@ func (r *Recognizer) teams(doc *text.Doc, st *state) {
 	}
 	for i := range st.spans {
 		s := &st.spans[i]
-		if (s.class == clsLoc || s.class == clsPer && s.end-s.start == 1) && isTeam(st.phraseHash(s.start, s.end)) && !dateline(doc, s.end) {
+		if (s.class == clsLoc || s.class == clsMisc || s.class == clsPer && s.end-s.start == 1) && isTeam(st.phraseHash(s.start, s.end)) && !dateline(doc, s.end) {
 			s.class = clsOrg
 		}
 	}
@@ -150,6 +154,21 @@ func (r *Recognizer) teams(doc *text.Doc, st *state) {
 			v.n[clsOrg] = v.n[clsLoc] + v.n[clsPer] + v.n[clsMisc] + 1
 		}
 	}
+}
+
+// miscSide reports whether a name the model called MISC stands in a
+// results-table row as a side: after a score or at the row's start, and
+// before a score ("Hajduk 2 Proleter 0 Zemun 1"). Nationality words stay
+// MISC.
+func (r *Recognizer) miscSide(doc *text.Doc, st *state, s span) bool {
+	if s.class != clsMisc || s.end >= len(st.toks) || !score(doc, s.end) {
+		return false
+	}
+	if s.start > 0 && !st.toks[s.start].SentStart && !score(doc, s.start-1) {
+		return false
+	}
+	bits, _ := r.gaz.Lookup(st.toks[s.start:s.end])
+	return !tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry)
 }
 
 // score reports whether token k is a score: "3", "343", "212-4" (not a

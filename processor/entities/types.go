@@ -24,7 +24,7 @@ var facWords = wordSet(`Airport Aerodrome Airfield Terminal Station Stadium Aren
 	Hall Tower Towers Building Palace Castle Cathedral Mosque Church Chapel Temple Synagogue Abbey Basilica
 	Prison Jail Penitentiary Monument Memorial Gardens Pier Port Harbour Harbor Racecourse Speedway Circuit
 	Mall Market Theatre Theater Hotel Field Mine Cemetery Lodge Yard Complex Headquarters Ranch Plaza Park
-	Observatory Route Interstate`)
+	Observatory Route Interstate Zoo Facility Telescope Telescopes Junction Corner Base Pipeline`)
 
 // facFirst start the name of a road or a square in other languages
 // ("Rue du Château du Roi").
@@ -32,7 +32,22 @@ var facFirst = wordSet(`Rue Via Calle Avenida Avenue Boulevard Place Piazza Plaz
 
 // facStrong end only facilities, even when the model called the name an
 // organisation ("Stavanger Airport").
-var facStrong = wordSet(`Airport Stadium Arena Bridge Square Street Avenue Boulevard Tunnel Cathedral Mosque`)
+var facStrong = wordSet(`Airport Stadium Arena Bridge Square Street Avenue Boulevard Tunnel Cathedral Mosque Zoo Lodge`)
+
+// venueWords before "Center" or "Centre" make a venue, not an institution
+// ("Mesquite Convention Center", "Kennedy Space Center"; but "Carter
+// Center").
+var venueWords = wordSet(`Convention Congress Conference Exhibition Shopping Space Trade Civic Events`)
+
+// facName reports whether a name the model called an organisation is a
+// facility by its last words.
+func facName(doc *text.Doc, s *span) bool {
+	last := doc.TokenText(s.end - 1)
+	if facStrong[last] {
+		return true
+	}
+	return s.end-s.start > 2 && (last == "Center" || last == "Centre") && venueWords[doc.TokenText(s.end-2)]
+}
 
 // locWords end the name of a natural place.
 var locWords = wordSet(`River Lake Sea Ocean Bay Gulf Strait Channel Sound Mountains Mountain Mount Hills Hill
@@ -140,7 +155,7 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 				continue
 			}
 		}
-		if s.end-s.start == 1 && s.class != clsPer && r.groupWord(st, doc, s.start) {
+		if s.end-s.start == 1 && (s.class != clsPer || st.pluralNotPerson(doc, s.start)) && r.groupWord(st, doc, s.start) {
 			s.typ = event.TypeNORP
 			continue
 		}
@@ -169,11 +184,14 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 		case own == kb.GPE:
 			// countries that no longer exist ("Soviet Union")
 			s.class, s.typ = clsLoc, event.TypeGPE
-		case own == kb.Loc && s.class != clsOrg && s.class != clsPer:
-			s.typ = event.TypeLoc
+		case own == kb.Loc && s.class != clsPer && (s.class != clsOrg || s.end-s.start > 1):
+			// several words of the own list's regions are a region even
+			// where the model read an organisation ("West Bank", "Far
+			// East"); one word may be a team or a company ("Pacific")
+			s.class, s.typ = clsLoc, event.TypeLoc
 		case s.class == clsLoc || s.class == clsOrg && has(kb.Fac) && !has(kb.Org):
 			s.typ = r.placeType(doc, st, s, cands, bits)
-		case s.class == clsOrg && s.end-s.start > 1 && facStrong[last] && !has(kb.Org):
+		case s.class == clsOrg && s.end-s.start > 1 && facName(doc, s) && !has(kb.Org):
 			s.typ = event.TypeFac
 		case s.class == clsMisc && has(kb.Fac):
 			s.typ = event.TypeFac
@@ -191,6 +209,9 @@ func (r *Recognizer) types(doc *text.Doc, st *state) {
 	st.joinDC(doc)
 	st.joinCampus(doc)
 	st.numbersInNames(doc)
+	st.stations(doc)
+	st.partyNames(doc)
+	st.surnameParticles(doc)
 	r.splitCountryPrefix(doc, st)
 	st.addGroupWords(r, doc)
 }
@@ -397,7 +418,7 @@ func (r *Recognizer) placeType(doc *text.Doc, st *state, s *span, cands []kb.Ent
 	switch {
 	case hasType(cands, kb.Fac) && !hasType(cands, kb.GPE):
 		return event.TypeFac
-	case multi && (facWords[last] || facFirst[first]):
+	case multi && (facWords[last] || facFirst[first] || facName(doc, s)):
 		return event.TypeFac
 	case tagger.Has(bits, tagger.GDemonym) && !tagger.Has(bits, tagger.GCountry):
 		return event.TypeNORP
@@ -474,4 +495,18 @@ func isLanguageUse(doc *text.Doc, i int) bool {
 		return true
 	}
 	return false
+}
+
+// stations grows a place over a lower-case "station" after it, which
+// makes it the station ("Waterloo station", "Cité station").
+func (st *state) stations(doc *text.Doc) {
+	for i := range st.spans {
+		s := &st.spans[i]
+		e := s.end
+		if s.class != clsLoc || e >= len(st.toks) || doc.TokenText(e) != "station" ||
+			(i+1 < len(st.spans) && st.spans[i+1].start <= e) {
+			continue
+		}
+		s.end, s.typ = e+1, event.TypeFac
+	}
 }

@@ -60,6 +60,11 @@ type Options struct {
 	// ModernRepeat is how many times each in-domain document is used per
 	// epoch (they are few beside the other corpora).
 	ModernRepeat int
+	// Clusters learns word clusters from the text of every training
+	// document (ClusterOptions) and writes tagger.ClustersFile; without it
+	// that file is removed and the model has no cluster features.
+	Clusters       bool
+	ClusterOptions ClusterOptions
 }
 
 // DefaultCorpora weights the shipped corpora: news-like text fully, noisy
@@ -95,6 +100,9 @@ func (o *Options) Validate() error {
 	}
 	if len(o.Corpora) == 0 {
 		errs = append(errs, errors.New("no corpora selected"))
+	}
+	if c := o.ClusterOptions; o.Clusters && (c.MinCount < 1 || c.Contexts < 10 || c.Iters < 1 || c.Dims < 2) {
+		errs = append(errs, fmt.Errorf("cluster options need min count >= 1, contexts >= 10, iterations >= 1, dims >= 2, got %+v", c))
 	}
 	return errors.Join(errs...)
 }
@@ -205,6 +213,18 @@ func Run(o Options, log *slog.Logger) error {
 	}
 	log.Info("normalised", "titles_stripped", st.TitlesStripped, "demonyms_to_misc", st.DemonymsToMisc,
 		"uncased_spans_dropped", st.UncasedDropped)
+
+	gaz.Clusters = nil
+	if o.Clusters {
+		c, n, err := writeAndLoadClusters(docs, o.ClusterOptions, o.Seed, o.Out)
+		if err != nil {
+			return err
+		}
+		gaz.Clusters = c
+		log.Info("word clusters", "words", n, "elapsed", time.Since(start).Round(time.Millisecond))
+	} else if err := os.Remove(filepath.Join(o.Out, tagger.ClustersFile)); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("train: %w", err)
+	}
 
 	model := tagger.NewModel(o.Bits)
 	insts := make([]instance, len(docs))

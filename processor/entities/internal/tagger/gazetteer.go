@@ -59,6 +59,8 @@ type Gazetteer struct {
 	// every token, and Go maps re-hash the key and cost twice as much.
 	table []slot
 	shift uint
+	// Clusters, when set, gives PrepareDoc the tokens' word clusters.
+	Clusters *Clusters
 }
 
 type slot struct {
@@ -255,5 +257,10 @@ func LoadGazetteer(fsys fs.FS) (*Gazetteer, error) {
 		}
 	}
 	g.freeze()
+	c, err := LoadClusters(fsys)
+	if err != nil {
+		return nil, err
+	}
+	g.Clusters = c
 	return g, nil
 }

@@ -47,6 +47,10 @@ const (
 	tDocW0
 	tHist
 	tHistW
+	tClu
+	tCluCased
+	tCluM1
+	tCluP1
 )
 
 const (
@@ -141,6 +145,20 @@ func (m *Model) Static(toks []Tok, i int, out []uint32) []uint32 {
 			}
 			out = append(out, m.row(mix(tHistW, h<<4|cls)))
 		}
+	}
+	if t.Clu != 0 {
+		out = append(out,
+			m.row(mix(tClu, ClusterPrefix(t.Clu, 2))),
+			m.row(mix(tClu, ClusterPrefix(t.Clu, 3))),
+			m.row(mix(tClu, ClusterPrefix(t.Clu, 4))),
+			m.row(mix(tCluCased, ClusterPrefix(t.Clu, 4)|cls<<24|mode<<28)),
+		)
+	}
+	if i > 0 && toks[i-1].Clu != 0 {
+		out = append(out, m.row(mix(tCluM1, ClusterPrefix(toks[i-1].Clu, 3))))
+	}
+	if i+1 < n && toks[i+1].Clu != 0 {
+		out = append(out, m.row(mix(tCluP1, ClusterPrefix(toks[i+1].Clu, 3))))
 	}
 	if t.Suf2 != 0 {
 		out = append(out, m.row(mix(tSuf2, t.Suf2)), m.row(mix(tPre3, t.Pre3)))

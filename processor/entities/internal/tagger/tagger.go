@@ -80,7 +80,10 @@ type Tok struct {
 	SentStart                bool
 	Mode                     uint8
 	DocCap, DocLow, DocUpper uint8
-	Gaz                      uint32
+	// Clu is the word's cluster path (Clusters), 0 if unknown; it sits
+	// in the padding after the bytes above, so Tok stays 72 bytes.
+	Clu uint16
+	Gaz uint32
 	// Hist counts the first-pass labels (per class) of the same word
 	// elsewhere in the document; only a second-pass model reads it.
 	Hist [4]uint8
@@ -228,6 +231,7 @@ func Fill(t *Tok, s string, scratch []byte) []byte {
 		t.Cls = ClsMixed
 	}
 	t.Gaz = 0
+	t.Clu = 0
 	t.SentStart = false
 	t.Mode = ModeNormal
 	t.DocCap, t.DocLow, t.DocUpper = 0, 0, 0
@@ -338,6 +342,9 @@ func PrepareDoc(toks []Tok, sents []Span, g *Gazetteer, ds *DocStats) {
 		MarkSentence(toks[s.Start:s.End])
 		if g != nil {
 			g.Mark(toks[s.Start:s.End])
+			if g.Clusters != nil {
+				g.Clusters.Mark(toks[s.Start:s.End])
+			}
 		}
 		ds.Add(toks[s.Start:s.End])
 	}

@@ -3,6 +3,7 @@ package tagger
 import (
 	"bytes"
 	"testing"
+	"unsafe"
 )
 
 func toks(words ...string) []Tok {
@@ -132,5 +133,12 @@ func TestSetHistory(t *testing.T) {
 	}
 	if got := ts[1].Hist; got != [4]uint8{} {
 		t.Errorf("beat history %v", got)
+	}
+}
+
+func TestTokSize(t *testing.T) {
+	// decoding reads every token's fields: keep Tok within 72 bytes
+	if n := unsafe.Sizeof(Tok{}); n > 72 {
+		t.Errorf("Tok is %d bytes, want at most 72", n)
 	}
 }
