@@ -19,6 +19,12 @@ type vote struct {
 	n [4]float32
 }
 
+// sortSpans puts spans in text order; the rules that add spans append
+// them and sort once.
+func sortSpans(s []span) {
+	slices.SortStableFunc(s, func(a, b span) int { return a.start - b.start })
+}
+
 func (st *state) phraseHash(a, b int) uint64 {
 	h := tagger.PhraseSeed
 	for k := a; k < b; k++ {
@@ -74,7 +80,7 @@ func (st *state) clean(doc *text.Doc) {
 		extra = extra[:0]
 	}
 	st.spans, st.spare = out, st.spans
-	slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+	sortSpans(st.spans)
 }
 
 // separator reports whether token i is punctuation that never sits inside
@@ -298,7 +304,7 @@ func (st *state) labelRepeats() {
 		}
 	}
 	if added {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 
@@ -395,7 +401,7 @@ func (r *Recognizer) splitTableCells(st *state) {
 		}
 	}
 	if len(st.spans) > n {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 

@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -72,7 +71,7 @@ func (r *Recognizer) addMissedBodies(doc *text.Doc, st *state) {
 		i = end - 1
 	}
 	if added {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 
@@ -221,7 +220,7 @@ func (r *Recognizer) outletNames(doc *text.Doc, st *state) {
 		added = true
 	}
 	if added {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 
@@ -324,6 +323,6 @@ func (st *state) bylineDatelines(doc *text.Doc) {
 		st.spans = append(st.spans, span{start: k, end: end, class: clsLoc})
 	}
 	if len(st.spans) > n {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }

@@ -36,10 +36,12 @@ func ruleState(t *testing.T, r *Recognizer, body string, spans map[string]int) (
 	return doc, st
 }
 
-func sortSpans(s []span) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].start < s[j-1].start; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+// addMentions adds a one-token span of class cls for every token spelt
+// word after token after: later mentions the model is taken to have tagged.
+func addMentions(doc *text.Doc, st *state, word string, after, cls int) {
+	for k := range doc.Tokens {
+		if doc.TokenText(k) == word && k > after {
+			st.spans = append(st.spans, span{start: k, end: k + 1, class: cls})
 		}
 	}
 }
@@ -66,11 +68,7 @@ func TestMiscSides(t *testing.T) {
 	doc, st := ruleState(t, r, body, map[string]int{"Vardar": clsOrg, "Pelister": clsMisc, "Sloga": clsMisc,
 		"Rabotnicki": clsOrg, "Macedonian": clsMisc})
 	// the second "Sloga", in prose, follows the table's verdict
-	for k := range doc.Tokens {
-		if doc.TokenText(k) == "Sloga" && k > st.spans[2].start {
-			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsMisc})
-		}
-	}
+	addMentions(doc, st, "Sloga", st.spans[2].start, clsMisc)
 	sortSpans(st.spans)
 	r.teams(doc, st)
 	wantClasses(t, doc, st.spans, clsOrg, map[string]int{"Macedonian": clsMisc})
@@ -95,11 +93,7 @@ func TestAirlineShortName(t *testing.T) {
 	r := recognizer(t)
 	body := "Germany banned Iranian airline Mahan Air on Monday. Mahan has been under sanctions. Qatar Airways flew on."
 	doc, st := ruleState(t, r, body, map[string]int{"Mahan": clsPer, "Qatar": clsLoc})
-	for k := range doc.Tokens {
-		if doc.TokenText(k) == "Mahan" && k > st.spans[0].start {
-			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
-		}
-	}
+	addMentions(doc, st, "Mahan", st.spans[0].start, clsPer)
 	sortSpans(st.spans)
 	st.legalSuffixAfter(doc)
 	st.voteNames(doc)
@@ -157,11 +151,7 @@ func TestOrgNounBeforeName(t *testing.T) {
 	r := recognizer(t)
 	body := "The news agency Tanjug reported the closure. Later Tanjug said more. The actor Mahlberg said nothing."
 	doc, st := ruleState(t, r, body, map[string]int{"Tanjug": clsPer, "Mahlberg": clsPer})
-	for k := range doc.Tokens {
-		if doc.TokenText(k) == "Tanjug" && k > st.spans[0].start {
-			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
-		}
-	}
+	addMentions(doc, st, "Tanjug", st.spans[0].start, clsPer)
 	sortSpans(st.spans)
 	st.voteNames(doc)
 	st.applyVotes()
@@ -173,11 +163,7 @@ func TestPluralPeopleNotPersons(t *testing.T) {
 	doc, st := ruleState(t, r, "Many Coloradans want him to run, said Ann Hermans. Hermans agreed.",
 		map[string]int{"Coloradans": clsPer, "Ann": clsPer})
 	st.spans[1].end++ // "Ann Hermans"
-	for k := range doc.Tokens {
-		if doc.TokenText(k) == "Hermans" && k > st.spans[1].end {
-			st.spans = append(st.spans, span{start: k, end: k + 1, class: clsPer})
-		}
-	}
+	addMentions(doc, st, "Hermans", st.spans[1].end, clsPer)
 	r.types(doc, st)
 	want := map[string]string{"Coloradans": event.TypeNORP, "Ann Hermans": "", "Hermans": ""}
 	for _, s := range st.spans {

@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -347,7 +346,7 @@ func (r *Recognizer) splitCountryPrefix(doc *text.Doc, st *state) {
 		}
 	}
 	if len(st.spans) > n {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 

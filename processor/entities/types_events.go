@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -39,7 +38,7 @@ func (st *state) storms(doc *text.Doc) {
 		changed = true
 	}
 	if changed {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 
@@ -81,7 +80,7 @@ func (st *state) elections(doc *text.Doc) {
 		}
 	}
 	if changed {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 

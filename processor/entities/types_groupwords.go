@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -52,7 +51,7 @@ func (st *state) addGroupWords(r *Recognizer, doc *text.Doc) {
 		added = true
 	}
 	if added {
-		slices.SortFunc(st.spans, func(a, b span) int { return a.start - b.start })
+		sortSpans(st.spans)
 	}
 }
 
