@@ -6,6 +6,8 @@
 #   make bench         the full benchmark (minutes; do not run while the machine is busy)
 #   make bench-quick   a short benchmark run (seconds), to check the instrument itself
 #   make bench-micro   go test -bench per stage on the repo's sample articles
+#   make bench-latency the paced latency at half of peak, worker pinned to one CPU, over kfake and a
+#                      real Kafka on the other CPU (needs 2 CPUs, Java and Maven; minutes)
 #
 # The shared dev sets live only in the shared data directory, never in the repo: EVAL_DATA is
 # $(SHARED)/data (CI clones the repo beside shared/; set SHARED or EVAL_DATA elsewhere).
@@ -17,7 +19,7 @@ EVAL_BIN    ?= $(CURDIR)/bin/newsenrich-eval
 EVAL_SETS   := $(patsubst %.articles.jsonl,%,$(wildcard $(EVAL_DATA)/*/dev/*.articles.jsonl))
 EVAL_AGREE_ENGINES ?= default prose
 
-.PHONY: eval eval-compare eval-agree bench bench-quick bench-micro eval-bin
+.PHONY: eval eval-compare eval-agree bench bench-quick bench-micro bench-latency eval-bin
 
 eval-bin:
 	go build -o $(EVAL_BIN) ./cmd/newsenrich
@@ -46,3 +48,24 @@ bench-quick: eval-bin ## a short bench run, to check the instrument
 
 bench-micro: ## go test -bench per stage
 	nice -n 10 go test -run '^$$' -bench . -benchtime 2s ./processor/engine
+
+# The broker for bench-latency runs like a production broker, not like the test broker: C2 (the
+# test broker stops at C1 to start fast), a fixed 1 GiB heap and ZGC, whose pauses are under a
+# millisecond (G1's young pauses on one CPU last 13-16 ms every few seconds at this load). A
+# short first run warms its JIT up. kfake is measured first, before the broker starts: an idle
+# JVM on the other CPU still disturbs the run.
+BENCH_WORKER_CPU ?= 0
+BENCH_BROKER_CPUS ?= 1
+BENCH_KAFKA_PORT ?= 39792
+BENCH_LATENCY_SIZE ?= 20MB
+BENCH_LATENCY_PACED ?= 20s
+BENCH_LATENCY = $(EVAL_BIN) bench --data $(EVAL_DATA) --workers 1 --modes worker --pin-worker $(BENCH_WORKER_CPU)
+
+bench-latency: eval-bin ## paced latency, worker pinned to one CPU, over kfake and a real Kafka (minutes)
+	$(BENCH_LATENCY) --size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED) --broker kfake
+	@trap 'KAFKA_PORT=$(BENCH_KAFKA_PORT) scripts/kafka.sh down' EXIT; \
+	KAFKA_FRESH=1 KAFKA_PORT=$(BENCH_KAFKA_PORT) KAFKA_JVM_OPTS=" " KAFKA_HEAP_OPTS="-Xms1g -Xmx1g" \
+		KAFKA_GC_OPTS="-XX:+UseZGC" taskset -c $(BENCH_BROKER_CPUS) scripts/kafka.sh up || exit 1; \
+	echo "== warm-up run (not reported)"; \
+	$(BENCH_LATENCY) --size 5MB --paced 5s --progress off --broker 127.0.0.1:$(BENCH_KAFKA_PORT) >/dev/null || exit 1; \
+	$(BENCH_LATENCY) --size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED) --broker 127.0.0.1:$(BENCH_KAFKA_PORT)

@@ -13,6 +13,7 @@
 #   KAFKA_PORT (9092)  KAFKA_CONTROLLER_PORT (KAFKA_PORT+1)  KAFKA_CACHE_DIR (<repo>/.cache/kafka)
 #   KAFKA_READY_TIMEOUT (120 s)  KAFKA_STOP_TIMEOUT (30 s)  KAFKA_FRESH=1 (up: wipe data first)
 #   KAFKA_HEAP_OPTS (-Xms256m -Xmx1g)  KAFKA_JVM_OPTS (-XX:TieredStopAtLevel=1)
+#   KAFKA_GC_OPTS (-XX:+UseG1GC -XX:MaxGCPauseMillis=20, Kafka's own default)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +31,9 @@ HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
 # C1 only: a test broker lives for minutes, and C2 compiler threads would compete for the CPU
 # with the tests (CI machines have 2 cores). Set KAFKA_JVM_OPTS=" " to drop it.
 JVM_OPTS=${KAFKA_JVM_OPTS:--XX:TieredStopAtLevel=1}
+# G1's young pauses on a one-core broker last 13-16 ms every few seconds under the bench's load,
+# which is most of a latency tail measured through the broker; the bench runs it with ZGC.
+GC_OPTS=${KAFKA_GC_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 PROBE=$CACHE/bin/kafkaready
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }
@@ -108,10 +112,11 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # JAVA is an array so the classpath wildcard reaches java unexpanded (java expands it itself).
 set_java_cmd() {
-	local heap extra
+	local heap extra gc
 	read -r -a heap <<<"$HEAP_OPTS"
 	read -r -a extra <<<"$JVM_OPTS"
-	JAVA=(java "${heap[@]}" "${extra[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
+	read -r -a gc <<<"$GC_OPTS"
+	JAVA=(java "${heap[@]}" "${extra[@]}" "${gc[@]}" -XX:+ExitOnOutOfMemoryError
 		-Djava.awt.headless=true
 		"-Dlog4j2.configurationFile=$ROOT/scripts/kafka/log4j2.properties"
 		"-Dkafka.logs.dir=$STATE/logs" -cp "$LIBS/*")
@@ -141,10 +146,10 @@ up() {
 		"$ROOT/scripts/kafka/server.properties.in" >"$STATE/server.properties"
 	if [[ ! -f $STATE/data/meta.properties ]]; then
 		# A Kafka Uuid is 16 random bytes in unpadded URL-safe base64; generating it here saves a
-		# JVM start (StorageTool random-uuid).
+		# JVM start (StorageTool random-uuid). It starts with '-' one time in 64, hence the '='.
 		local cid
 		cid=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-		"${JAVA[@]}" kafka.tools.StorageTool format -t "$cid" -c "$STATE/server.properties" \
+		"${JAVA[@]}" kafka.tools.StorageTool format "--cluster-id=$cid" -c "$STATE/server.properties" \
 			>"$STATE/format.out" 2>&1 || { cat "$STATE/format.out" >&2; die "format failed"; }
 	fi
 	local t0=$SECONDS

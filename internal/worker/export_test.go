@@ -1,0 +1,4 @@
+package worker
+
+// ThreadNice is the calling thread's niceness (Linux only).
+var ThreadNice = threadNice
