@@ -126,7 +126,7 @@ func (c *Config) settings() []setting {
 		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", (*durationValue)(&c.ShutdownTimeout), "`30s`", "deadline for finishing in-flight work on SIGTERM; keep it below the termination grace period"},
 		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", (*durationValue)(&c.CommitInterval), "`1s`", "how often completed offsets are committed"},
 		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", (*durationValue)(&c.LagInterval), "`5s`", "how often consumer lag is measured"},
-		{"lane-nice", "NEWSENRICH_LANE_NICE", (*intValue)(&c.LaneNice), "`5`", "niceness of the threads that process articles (Linux; 0 = off), so fetch responses and write acknowledgements are served at once on a busy core"},
+		{"lane-nice", "NEWSENRICH_LANE_NICE", (*intValue)(&c.LaneNice), "`5`", "niceness added to the threads that process articles (Linux; 0 = off), so fetch responses and write acknowledgements are served at once on a busy core; set 0 where the worker shares its cores with other busy processes (docs/worker.md)"},
 		{"memory-limit-mib", "NEWSENRICH_MEMORY_LIMIT_MIB", (*intValue)(&c.MemoryLimitMiB), "`256`", "soft memory limit of the Go runtime in MiB, so the GC works harder before the process grows past it (0 = none; `GOMEMLIMIT`, when set, wins)"},
 		{"log-level", "NEWSENRICH_LOG_LEVEL", (*stringValue)(&c.LogLevel), "`info`", "`debug`, `info`, `warn`, `error`"},
 		{"log-format", "NEWSENRICH_LOG_FORMAT", (*stringValue)(&c.LogFormat), "`text` (image: `json`)", "`text` or `json`"},

@@ -6,7 +6,8 @@ import (
 )
 
 // lowerLanePriority puts the calling goroutine on an OS thread of its own and
-// gives that thread the niceness nice. Processing an article keeps a core
+// adds nice to that thread's niceness (a worker started under `nice` keeps
+// its lanes below its other threads, and never gains priority). Processing an article keeps a core
 // busy for milliseconds; the goroutines that read fetch responses, receive
 // write acknowledgements and fire timers run on other threads, and at a
 // higher priority the kernel runs them as soon as they wake instead of after
@@ -18,8 +19,12 @@ import (
 // goroutine.
 func lowerLanePriority(nice int) error {
 	runtime.LockOSThread()
+	cur, err := threadNice()
+	if err != nil {
+		return err
+	}
 	// On Linux the "process" of setpriority is a thread id.
-	return syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), nice)
+	return syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), min(cur+nice, 19))
 }
 
 // threadNice is the calling thread's niceness (tests).
