@@ -158,6 +158,9 @@ func New(cfg Config) (*Recognizer, error) {
 			mm.Beam = cfg.Beam
 		}
 	}
+	if m2 != nil {
+		tagger.Interleave(m, m2)
+	}
 	r := &Recognizer{model: m, second: m2, gaz: g, kb: k, modelOnly: cfg.ModelOnly}
 	r.pool.New = func() any { return new(state) }
 	return r, nil

@@ -76,14 +76,25 @@ type Model struct {
 	// Viterbi selects first-order Viterbi decoding (the model was trained
 	// as a structured perceptron) over greedy decoding.
 	UseViterbi bool
+	// trans caches the transition rows of a loaded model (see prepare).
+	trans [NTags][NTags]int32
+	// stride is the distance between rows in W or Q (see row).
+	stride uint32
+	// buf owns the memory Q points into, which may be outside the Go heap.
+	buf *weights
 }
+
+// weights is memory for int16 weights (see newWeights).
+type weights struct{ q []int16 }
 
 // NewModel returns a zero model with 2^bits feature rows.
 func NewModel(bits uint) *Model {
-	return &Model{Bits: bits, W: make([]float32, (1<<bits)*NTags)}
+	return &Model{Bits: bits, W: make([]float32, (1<<bits)*NTags), stride: NTags}
 }
 
-func (m *Model) row(h uint64) uint32 { return uint32(h>>(64-m.Bits)) * NTags }
+// row is the offset of a feature's row: rows are stride weights apart,
+// NTags unless Interleave put two models' rows side by side.
+func (m *Model) row(h uint64) uint32 { return uint32(h>>(64-m.Bits)) * m.stride }
 
 // Static appends the row offsets of token i's features that do not depend on
 // earlier decisions.
@@ -302,7 +313,9 @@ func Read(r io.Reader) (*Model, error) {
 	if ntags != NTags || bits < 10 || bits > 26 {
 		return nil, fmt.Errorf("model: unsupported shape bits=%d tags=%d", bits, ntags)
 	}
-	m := &Model{Bits: uint(bits), Q: make([]int16, (1<<bits)*NTags), Scale: scale, UseViterbi: dec&1 != 0, Second: dec&2 != 0}
+	m := &Model{Bits: uint(bits), Scale: scale, UseViterbi: dec&1 != 0, Second: dec&2 != 0, stride: NTags}
+	m.buf = newWeights((1 << bits) * NTags)
+	m.Q = m.buf.q
 	buf := make([]byte, 1<<16)
 	k := 0
 	for k < len(m.Q) {
@@ -315,6 +328,7 @@ func Read(r io.Reader) (*Model, error) {
 			k++
 		}
 	}
+	m.prepare()
 	return m, nil
 }
 
@@ -335,6 +349,10 @@ type ViterbiScratch struct {
 	feats []uint32
 	delta []float32
 	back  []int8
+	// emit holds the static scores of a sentence's tokens (int16 models).
+	emit   []int32
+	bounds []int
+	sink   int16
 }
 
 func (m *Model) addRows(s *[NTags]float32, rows []uint32) {
@@ -381,6 +399,17 @@ func (m *Model) Viterbi(toks []Tok, tags []int, sc *ViterbiScratch, static func(
 	if n == 0 {
 		return
 	}
+	if m.Q != nil {
+		m.viterbiQ(toks, tags, sc, static)
+		return
+	}
+	m.viterbiRef(toks, tags, sc, static)
+}
+
+// viterbiRef is Viterbi reading the rows as it goes: the training
+// decoder, and the reference viterbiQ is tested against.
+func (m *Model) viterbiRef(toks []Tok, tags []int, sc *ViterbiScratch, static func(i int, out []uint32) []uint32) {
+	n := len(toks)
 	if cap(sc.delta) < n*NTags {
 		sc.delta = make([]float32, n*NTags)
 		sc.back = make([]int8, n*NTags)
