@@ -1,7 +1,6 @@
 package tagger
 
 import (
-	"runtime"
 	"syscall"
 	"unsafe"
 )
@@ -10,25 +9,24 @@ import (
 // kernels; a region aligned to it can be backed by huge pages.
 const hugePage = 2 << 20
 
-// newWeights returns n zero weights in memory the kernel is asked to back
-// with huge pages. Decoding reads rows at random from tables of tens of
-// megabytes: with 4 KiB pages nearly every read also misses the TLB. The
-// memory is unmapped when the returned value is no longer referenced; if
-// mapping fails the weights come from the Go heap.
-func newWeights(n int) *weights {
-	size := (n*2 + hugePage - 1) / hugePage * hugePage
-	b, err := syscall.Mmap(-1, 0, size+hugePage, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
-	if err != nil {
-		return &weights{q: make([]int16, n)}
-	}
+// newWeights returns n zero weights whose memory the kernel is asked to
+// back with huge pages. Decoding reads rows at random from tables of tens
+// of megabytes: with 4 KiB pages nearly every read also misses the TLB.
+// The weights stay on the Go heap (so the runtime's memory limit counts
+// them as before), aligned to a huge page inside a slightly larger
+// allocation whose slack is never touched.
+func newWeights(n int) []int16 {
+	const per = hugePage / 2 // int16s per huge page
+	buf := make([]int16, n+per)
 	off := 0
-	if r := uintptr(unsafe.Pointer(&b[0])) % hugePage; r != 0 {
-		off = int(hugePage - r)
+	if r := uintptr(unsafe.Pointer(&buf[0])) % hugePage; r != 0 {
+		off = int(hugePage-r) / 2
 	}
-	aligned := b[off : off+size]
-	// Advice only: without transparent huge pages the table works as before.
-	_ = syscall.Madvise(aligned, syscall.MADV_HUGEPAGE)
-	w := &weights{q: unsafe.Slice((*int16)(unsafe.Pointer(&aligned[0])), n)}
-	runtime.AddCleanup(w, func(b []byte) { _ = syscall.Munmap(b) }, b)
-	return w
+	q := buf[off : off+n : off+n]
+	if whole := n / per * hugePage; whole > 0 {
+		// Advice only: without transparent huge pages the table works
+		// as before.
+		_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(&q[0])), whole), syscall.MADV_HUGEPAGE)
+	}
+	return q
 }

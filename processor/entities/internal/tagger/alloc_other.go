@@ -2,5 +2,5 @@
 
 package tagger
 
-// newWeights returns n zero weights from the Go heap.
-func newWeights(n int) *weights { return &weights{q: make([]int16, n)} }
+// newWeights returns n zero weights.
+func newWeights(n int) []int16 { return make([]int16, n) }

@@ -80,12 +80,7 @@ type Model struct {
 	trans [NTags][NTags]int32
 	// stride is the distance between rows in W or Q (see row).
 	stride uint32
-	// buf owns the memory Q points into, which may be outside the Go heap.
-	buf *weights
 }
-
-// weights is memory for int16 weights (see newWeights).
-type weights struct{ q []int16 }
 
 // NewModel returns a zero model with 2^bits feature rows.
 func NewModel(bits uint) *Model {
@@ -314,8 +309,7 @@ func Read(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("model: unsupported shape bits=%d tags=%d", bits, ntags)
 	}
 	m := &Model{Bits: uint(bits), Scale: scale, UseViterbi: dec&1 != 0, Second: dec&2 != 0, stride: NTags}
-	m.buf = newWeights((1 << bits) * NTags)
-	m.Q = m.buf.q
+	m.Q = newWeights((1 << bits) * NTags)
 	buf := make([]byte, 1<<16)
 	k := 0
 	for k < len(m.Q) {
@@ -350,9 +344,7 @@ type ViterbiScratch struct {
 	delta []float32
 	back  []int8
 	// emit holds the static scores of a sentence's tokens (int16 models).
-	emit   []int32
-	bounds []int
-	sink   int16
+	emit []int32
 }
 
 func (m *Model) addRows(s *[NTags]float32, rows []uint32) {

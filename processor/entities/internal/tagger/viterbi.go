@@ -35,19 +35,6 @@ func (m *Model) sumQ(a *[NTags]int32, rows []uint32) {
 	*a = [NTags]int32{a0, a1, a2, a3, a4, a5, a6, a7, a8}
 }
 
-// touch reads the first and the last weight of every row (a row may
-// straddle two cache lines) and returns their sum, which the caller keeps
-// so that the reads are not optimised away.
-func (m *Model) touch(rows []uint32) int16 {
-	var s int16
-	q := m.Q
-	for _, r := range rows {
-		row := (*[NTags]int16)(q[r:])
-		s += row[0] + row[NTags-1]
-	}
-	return s
-}
-
 // viterbiQ is Viterbi over the int16 weights of a loaded model, with the
 // same result to the bit as the float path: integer sums are exact in any
 // order, and every float operation is the one the float path does, in the
@@ -55,7 +42,8 @@ func (m *Model) touch(rows []uint32) int16 {
 // memory (the rows are random reads from a table far larger than the
 // caches), so the reads are grouped where nothing depends on them: every
 // token's static rows first, then per token the rows of all previous tags
-// that survive the beam before any of them is used.
+// that survive the beam before any of them is used, so that no branch on a
+// score sits between two reads.
 func (m *Model) viterbiQ(toks []Tok, tags []int, sc *ViterbiScratch, static func(i int, out []uint32) []uint32) {
 	n := len(toks)
 	if cap(sc.delta) < n*NTags {
@@ -66,19 +54,9 @@ func (m *Model) viterbiQ(toks []Tok, tags []int, sc *ViterbiScratch, static func
 		sc.emit = make([]int32, n*NTags)
 	}
 	delta, back, emit := sc.delta[:n*NTags], sc.back[:n*NTags], sc.emit[:n*NTags]
-	// Every static row of the sentence is known before any is read.
-	// Touching them all in a tight loop first keeps many cache misses in
-	// flight at once; summing them per token after the hashing of each
-	// token's features would leave only a few outstanding.
-	sc.feats = sc.feats[:0]
-	sc.bounds = append(sc.bounds[:0], 0)
 	for i := range n {
-		sc.feats = static(i, sc.feats)
-		sc.bounds = append(sc.bounds, len(sc.feats))
-	}
-	sc.sink += m.touch(sc.feats)
-	for i := range n {
-		m.sumQ((*[NTags]int32)(emit[i*NTags:]), sc.feats[sc.bounds[i]:sc.bounds[i+1]])
+		sc.feats = static(i, sc.feats[:0])
+		m.sumQ((*[NTags]int32)(emit[i*NTags:]), sc.feats)
 	}
 	neg := float32(math.Inf(-1))
 	scale := m.Scale
@@ -184,13 +162,13 @@ func Interleave(a, b *Model) bool {
 		return false
 	}
 	rows := 1 << a.Bits
-	buf := newWeights(rows * 2 * NTags)
+	q := newWeights(rows * 2 * NTags)
 	for r := range rows {
-		copy(buf.q[r*2*NTags:], a.Q[r*NTags:r*NTags+NTags])
-		copy(buf.q[r*2*NTags+NTags:], b.Q[r*NTags:r*NTags+NTags])
+		copy(q[r*2*NTags:], a.Q[r*NTags:r*NTags+NTags])
+		copy(q[r*2*NTags+NTags:], b.Q[r*NTags:r*NTags+NTags])
 	}
 	for i, m := range []*Model{a, b} {
-		m.buf, m.Q, m.stride = buf, buf.q[i*NTags:], 2*NTags
+		m.Q, m.stride = q[i*NTags:], 2*NTags
 	}
 	return true
 }
