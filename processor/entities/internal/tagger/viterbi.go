@@ -150,25 +150,3 @@ func (m *Model) dynRow(p int, lower, shape uint64) [NTags]int32 {
 	}
 	return a
 }
-
-// Interleave lays the rows of two loaded models of the same size side by
-// side, each pair in 2*NTags adjacent weights, and reports whether it
-// could. The second-pass model hashes the same features as the first (plus
-// a few of its own) over the same tokens, so its rows then sit in the cache
-// lines the first pass brought in, and a pair spans 1.6 cache lines where
-// two separate rows span 2.5. Decoding results are unchanged.
-func Interleave(a, b *Model) bool {
-	if a.Q == nil || b.Q == nil || a.Bits != b.Bits || a.stride != NTags || b.stride != NTags {
-		return false
-	}
-	rows := 1 << a.Bits
-	q := newWeights(rows * 2 * NTags)
-	for r := range rows {
-		copy(q[r*2*NTags:], a.Q[r*NTags:r*NTags+NTags])
-		copy(q[r*2*NTags+NTags:], b.Q[r*NTags:r*NTags+NTags])
-	}
-	for i, m := range []*Model{a, b} {
-		m.Q, m.stride = q[i*NTags:], 2*NTags
-	}
-	return true
-}

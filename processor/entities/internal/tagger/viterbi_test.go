@@ -1,6 +1,7 @@
 package tagger
 
 import (
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -9,24 +10,35 @@ import (
 	"github.com/newsenrich/newsenrich/internal/samples"
 )
 
-// shipped loads the shipped models and gazetteer, and the sample articles
-// as documents of whitespace tokens with sentences ending at a full stop.
-func shipped(t testing.TB) (m1, m2 *Model, docs [][]Tok, sents [][]Span) {
+// shipped loads the shipped models (laid side by side when paired) and
+// gazetteer, and the sample articles as documents of whitespace tokens with
+// sentences ending at a full stop.
+func shipped(t testing.TB, paired bool) (m1, m2 *Model, docs [][]Tok, sents [][]Span) {
 	t.Helper()
 	fsys := os.DirFS("../../model")
-	read := func(name string) *Model {
+	var files [2]fs.File
+	for i, name := range []string{"ner.bin.gz", "ner2.bin.gz"} {
 		f, err := fsys.Open(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		m, err := Read(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
+		files[i] = f
 	}
-	m1, m2 = read("ner.bin.gz"), read("ner2.bin.gz")
+	var err error
+	if paired {
+		m1, m2, err = ReadPair(files[0], files[1])
+	} else {
+		if m1, err = Read(files[0]); err == nil {
+			m2, err = Read(files[1])
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if paired != (m1.stride == 2*NTags) {
+		t.Fatalf("paired=%v but row stride %d", paired, m1.stride)
+	}
 	g, err := LoadGazetteer(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +80,7 @@ func decodeDoc(m1, m2 *Model, ts []Tok, ss []Span, viterbi func(m *Model, ts []T
 }
 
 func TestViterbiQMatchesReference(t *testing.T) {
-	m1, m2, docs, sents := shipped(t)
+	m1, m2, docs, sents := shipped(t, false)
 	ref := func(m *Model, ts []Tok, tags []int, sc *ViterbiScratch) {
 		m.viterbiRef(ts, tags, sc, func(i int, out []uint32) []uint32 { return m.Static(ts, i, out) })
 	}
@@ -87,9 +99,10 @@ func TestViterbiQMatchesReference(t *testing.T) {
 			want[bi] = append(want[bi], result{tags, scores})
 		}
 	}
-	for _, layout := range []string{"separate", "interleaved"} {
-		if layout == "interleaved" && !Interleave(m1, m2) {
-			t.Fatal("Interleave refused two models of the same size")
+	p1, p2, _, _ := shipped(t, true)
+	for _, layout := range []string{"separate", "paired"} {
+		if layout == "paired" {
+			m1, m2 = p1, p2
 		}
 		for bi, beam := range []float32{0, 160} {
 			m1.Beam, m2.Beam = beam, beam
@@ -112,8 +125,7 @@ func TestViterbiQMatchesReference(t *testing.T) {
 // BenchmarkViterbi is both passes of the shipped models over the sample
 // articles' sentences, with the recognizer's beam.
 func BenchmarkViterbi(b *testing.B) {
-	m1, m2, docs, sents := shipped(b)
-	Interleave(m1, m2)
+	m1, m2, docs, sents := shipped(b, true)
 	m1.Beam, m2.Beam = 160, 160
 	tokens := 0
 	for _, ts := range docs {
