@@ -130,18 +130,13 @@ func New(cfg Config) (*Recognizer, error) {
 		m, m2 *tagger.Model
 		g     *tagger.Gazetteer
 		k     *kb.KB
-		errs  [4]error
+		errs  [3]error
 		wg    sync.WaitGroup
 	)
-	wg.Go(func() { m, errs[0] = readModel(fsys, ModelFile) })
-	wg.Go(func() {
-		if _, err := fs.Stat(fsys, SecondModelFile); err == nil {
-			m2, errs[1] = readModel(fsys, SecondModelFile)
-		}
-	})
-	wg.Go(func() { g, errs[2] = tagger.LoadGazetteer(fsys) })
+	wg.Go(func() { m, m2, errs[0] = readModels(fsys) })
+	wg.Go(func() { g, errs[1] = tagger.LoadGazetteer(fsys) })
 	if !cfg.NoKB {
-		wg.Go(func() { k, errs[3] = kb.Load() })
+		wg.Go(func() { k, errs[2] = kb.Load() })
 	}
 	wg.Wait()
 	if err := errors.Join(errs[:]...); err != nil {
@@ -163,13 +158,24 @@ func New(cfg Config) (*Recognizer, error) {
 	return r, nil
 }
 
-func readModel(fsys fs.FS, name string) (*tagger.Model, error) {
-	f, err := fsys.Open(name)
+// readModels reads the model and, when the folder has one, the second
+// pass (the two side by side in memory, see tagger.ReadPair).
+func readModels(fsys fs.FS) (m, m2 *tagger.Model, err error) {
+	f, err := fsys.Open(ModelFile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	return tagger.Read(f)
+	f2, err := fsys.Open(SecondModelFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		m, err = tagger.Read(f)
+		return m, nil, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f2.Close()
+	return tagger.ReadPair(f, f2)
 }
 
 // state is one article's scratch space.

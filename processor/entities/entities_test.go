@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/decode"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -328,6 +329,22 @@ func BenchmarkEntitiesWikinews(b *testing.B) {
 // BenchmarkTokenizeEntitiesWikinews adds the shared tokenizer.
 func BenchmarkTokenizeEntitiesWikinews(b *testing.B) {
 	benchDocs(b, samples.WikinewsArticles(), true)
+}
+
+// BenchmarkEntitiesLongest is the entity stage alone on the longest sample
+// article (by words), which the latency tail is made of.
+func BenchmarkEntitiesLongest(b *testing.B) {
+	var longest event.Article
+	for _, raw := range samples.All() {
+		a, err := decode.Decode(raw, decode.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if text.CountWords(a.Body) > text.CountWords(longest.Body) {
+			longest = a
+		}
+	}
+	benchDocs(b, []event.Article{longest}, false)
 }
 
 func TestNotice(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"sync"
 )
 
 // Feature templates. The numbers are part of the model format: changing one
@@ -76,14 +77,20 @@ type Model struct {
 	// Viterbi selects first-order Viterbi decoding (the model was trained
 	// as a structured perceptron) over greedy decoding.
 	UseViterbi bool
+	// trans caches the transition rows of a loaded model (see prepare).
+	trans [NTags][NTags]int32
+	// stride is the distance between rows in W or Q (see row).
+	stride uint32
 }
 
 // NewModel returns a zero model with 2^bits feature rows.
 func NewModel(bits uint) *Model {
-	return &Model{Bits: bits, W: make([]float32, (1<<bits)*NTags)}
+	return &Model{Bits: bits, W: make([]float32, (1<<bits)*NTags), stride: NTags}
 }
 
-func (m *Model) row(h uint64) uint32 { return uint32(h>>(64-m.Bits)) * NTags }
+// row is the offset of a feature's row: rows are stride weights apart,
+// NTags unless ReadPair put two models' rows side by side.
+func (m *Model) row(h uint64) uint32 { return uint32(h>>(64-m.Bits)) * m.stride }
 
 // Static appends the row offsets of token i's features that do not depend on
 // earlier decisions.
@@ -285,37 +292,96 @@ type header struct {
 
 // Read loads a model written by Write.
 func Read(r io.Reader) (*Model, error) {
+	m, br, err := openModel(r)
+	if err != nil {
+		return nil, err
+	}
+	m.Q = newWeights((1 << m.Bits) * NTags)
+	if err := m.readWeights(br, m.Q, NTags); err != nil {
+		return nil, err
+	}
+	m.prepare()
+	return m, nil
+}
+
+// ReadPair loads a first-pass and a second-pass model written by Write,
+// reading the two at once. When they are the same size their rows are laid
+// side by side, each pair in 2*NTags adjacent weights: the second pass
+// hashes the same features as the first (plus a few of its own) over the
+// same tokens, so its rows then sit in the cache lines the first pass
+// brought in. Decoding results do not depend on the layout.
+func ReadPair(r1, r2 io.Reader) (m1, m2 *Model, err error) {
+	m1, br1, err := openModel(r1)
+	if err != nil {
+		return nil, nil, err
+	}
+	m2, br2, err := openModel(r2)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m1.Bits == m2.Bits {
+		q := newWeights((1 << m1.Bits) * 2 * NTags)
+		m1.Q, m2.Q = q, q[NTags:]
+		m1.stride, m2.stride = 2*NTags, 2*NTags
+	} else {
+		m1.Q = newWeights((1 << m1.Bits) * NTags)
+		m2.Q = newWeights((1 << m2.Bits) * NTags)
+	}
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = m1.readWeights(br1, m1.Q, int(m1.stride)) })
+	wg.Go(func() { errs[1] = m2.readWeights(br2, m2.Q, int(m2.stride)) })
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, nil, err
+	}
+	m1.prepare()
+	m2.prepare()
+	return m1, m2, nil
+}
+
+// openModel reads a model's header and returns the model without weights
+// and the reader positioned at them.
+func openModel(r io.Reader) (*Model, *bufio.Reader, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, nil, fmt.Errorf("model: %w", err)
 	}
 	br := bufio.NewReaderSize(zr, 1<<16)
 	head := make([]byte, len(magic))
 	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
-		return nil, errors.New("model: not a newsenrich NER model (bad magic)")
+		return nil, nil, errors.New("model: not a newsenrich NER model (bad magic)")
 	}
 	var h header
 	if err := binary.Read(br, binary.LittleEndian, &h); err != nil {
-		return nil, fmt.Errorf("model: header: %w", err)
+		return nil, nil, fmt.Errorf("model: header: %w", err)
 	}
 	bits, ntags, dec, scale := h.Bits, h.NTags, h.Dec, h.Scale
 	if ntags != NTags || bits < 10 || bits > 26 {
-		return nil, fmt.Errorf("model: unsupported shape bits=%d tags=%d", bits, ntags)
+		return nil, nil, fmt.Errorf("model: unsupported shape bits=%d tags=%d", bits, ntags)
 	}
-	m := &Model{Bits: uint(bits), Q: make([]int16, (1<<bits)*NTags), Scale: scale, UseViterbi: dec&1 != 0, Second: dec&2 != 0}
+	m := &Model{Bits: uint(bits), Scale: scale, UseViterbi: dec&1 != 0, Second: dec&2 != 0, stride: NTags}
+	return m, br, nil
+}
+
+// readWeights reads m's rows of NTags weights into q, stride weights apart.
+func (m *Model) readWeights(br *bufio.Reader, q []int16, stride int) error {
 	buf := make([]byte, 1<<16)
-	k := 0
-	for k < len(m.Q) {
-		n := min(len(buf), (len(m.Q)-k)*2)
+	row, col := 0, 0
+	for total := (1 << m.Bits) * NTags; total > 0; {
+		n := min(len(buf), total*2)
 		if _, err := io.ReadFull(br, buf[:n]); err != nil {
-			return nil, fmt.Errorf("model: weights: %w", err)
+			return fmt.Errorf("model: weights: %w", err)
 		}
+		total -= n / 2
 		for j := 0; j < n; j += 2 {
-			m.Q[k] = int16(binary.LittleEndian.Uint16(buf[j:]))
-			k++
+			q[row+col] = int16(binary.LittleEndian.Uint16(buf[j:]))
+			if col++; col == NTags {
+				row, col = row+stride, 0
+			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // DynamicV appends the rows of the first-order features for previous tag
@@ -335,6 +401,8 @@ type ViterbiScratch struct {
 	feats []uint32
 	delta []float32
 	back  []int8
+	// emit holds the static scores of a sentence's tokens (int16 models).
+	emit []int32
 }
 
 func (m *Model) addRows(s *[NTags]float32, rows []uint32) {
@@ -381,6 +449,17 @@ func (m *Model) Viterbi(toks []Tok, tags []int, sc *ViterbiScratch, static func(
 	if n == 0 {
 		return
 	}
+	if m.Q != nil {
+		m.viterbiQ(toks, tags, sc, static)
+		return
+	}
+	m.viterbiRef(toks, tags, sc, static)
+}
+
+// viterbiRef is Viterbi reading the rows as it goes: the training
+// decoder, and the reference viterbiQ is tested against.
+func (m *Model) viterbiRef(toks []Tok, tags []int, sc *ViterbiScratch, static func(i int, out []uint32) []uint32) {
+	n := len(toks)
 	if cap(sc.delta) < n*NTags {
 		sc.delta = make([]float32, n*NTags)
 		sc.back = make([]int8, n*NTags)
