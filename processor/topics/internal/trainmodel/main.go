@@ -7,7 +7,10 @@
 // -exclude) and the documents of the NER training corpora. Each labelled
 // text gives the model several examples: its headline, its first
 // sentence, and chunks of about 40 words, so it learns to decide from
-// little text. Evaluation sets are never read.
+// little text. The names of the compiled list of known names
+// (data/known-entities.txt) are examples too, each of its section's topic:
+// a headline often names people and teams and nothing else. Evaluation
+// sets are never read.
 //
 //	go run ./processor/topics/internal/trainmodel -data ../shared/data -exclude ids.txt
 package main
@@ -15,6 +18,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -55,6 +59,10 @@ func run() error {
 	labelFiles := flag.String("labels", "", "comma list of gold JSONL files ({id, topics}) whose hand-made topic labels replace the lexicon's for those articles")
 	labelRepeat := flag.Int("label-repeat", 1, "times each hand-labelled article's examples are given (in-domain labels weigh more)")
 	iptcRepeat := flag.Int("iptc", 0, "times each IPTC concept's label and definition is an example (0 = none)")
+	namesFile := flag.String("names", "processor/topics/data/known-entities.txt", "list of known names (the known-entities format) whose names are short examples of their topic, with -names-repeat")
+	namesRepeat := flag.Int("names-repeat", 1, "times each known name is an example (0 = none)")
+	gazNames := flag.Int("gazetteer-names", 0, "names of the generated gazetteer (-entities-in) given as examples, at most this many per top-level topic, spread evenly over the file (0 = none)")
+	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
 	flag.Parse()
 
 	skip := map[string]bool{}
@@ -160,6 +168,45 @@ func run() error {
 			n++
 		}
 		fmt.Fprintf(os.Stderr, "trainmodel: %d IPTC concepts as examples\n", n)
+	}
+	if *namesRepeat > 0 {
+		names, err := readKnownNames(*namesFile)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, nm := range names {
+			code, ok := top[nm.code]
+			if !ok {
+				continue
+			}
+			for i := 0; i < *namesRepeat; i++ {
+				ex = append(ex, topics.Example{Body: nm.name, Code: code})
+			}
+			n++
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: %d known names as examples\n", n)
+	}
+	if *gazNames > 0 {
+		names, err := readGazetteerNames(*gazIn)
+		if err != nil {
+			return err
+		}
+		byCode := map[string][]string{}
+		for _, nm := range names {
+			if code, ok := top[nm.code]; ok {
+				byCode[code] = append(byCode[code], nm.name)
+			}
+		}
+		n := 0
+		for code, ns := range byCode {
+			step := max(1, len(ns) / *gazNames)
+			for i := 0; i < len(ns); i += step {
+				ex = append(ex, topics.Example{Body: ns[i], Code: code})
+				n++
+			}
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: %d gazetteer names as examples\n", n)
 	}
 	codes := make([]string, 0, len(perCode))
 	for c := range perCode {
@@ -309,4 +356,77 @@ func readConll(path string) ([]doc, error) {
 		out = append(out, cur)
 	}
 	return out, sc.Err()
+}
+
+// readGazetteerNames reads a gzip-compressed name<TAB>code[<TAB>types]
+// file; a sponsor's name marked $$...$$ is left out of the name.
+func readGazetteerNames(path string) ([]knownName, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []knownName
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		l := sc.Text()
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		name, rest, ok := strings.Cut(l, "\t")
+		code, _, _ := strings.Cut(rest, "\t")
+		if !ok {
+			continue
+		}
+		for {
+			i := strings.Index(name, "$$")
+			j := -1
+			if i >= 0 {
+				j = strings.Index(name[i+2:], "$$")
+			}
+			if j < 0 {
+				break
+			}
+			name = name[:i] + name[i+2+j+2:]
+		}
+		if name = strings.Join(strings.Fields(name), " "); name != "" {
+			out = append(out, knownName{name, code})
+		}
+	}
+	return out, sc.Err()
+}
+
+type knownName struct{ name, code string }
+
+// readKnownNames reads the names of a known-entities list with the code
+// of their section; the sections without a code (surnames-ignore,
+// not-in-lexicon) give none.
+func readKnownNames(path string) ([]knownName, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []knownName
+	code := ""
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(l, "="); ok {
+			code = ""
+			if f := strings.Fields(rest); len(f) > 0 && strings.HasPrefix(f[0], "medtop:") {
+				code = f[0]
+			}
+			continue
+		}
+		if code != "" {
+			out = append(out, knownName{l, code})
+		}
+	}
+	return out, nil
 }
