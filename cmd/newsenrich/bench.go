@@ -41,7 +41,6 @@ runs in its own child process so its peak RSS is its own.
 	fs.IntVar(&o.Sample, "baseline-sample", 200, "articles for the prose-reused baseline (prose-naive uses a tenth, at least 5)")
 	fs.IntVar(&o.NaiveSample, "naive-sample", 0, "articles for the prose-naive baseline (0 = baseline-sample/10)")
 	fs.IntVar(&o.Concurrency, "worker-concurrency", 0, "the worker's NEWSENRICH_CONCURRENCY (0 = the worker's CPU count)")
-	fs.IntVar(&o.LaneNice, "worker-lane-nice", -1, "the worker's NEWSENRICH_LANE_NICE (-1 = the worker's default)")
 	fs.StringVar(&o.PinWorker, "pin-worker", "", "CPU list (e.g. 0) the processor and worker runs are pinned to; the broker and the load generator get the other CPUs")
 	fs.StringVar(&o.PacedTrace, "paced-trace", "", "path prefix: write a CPU profile (PREFIX.cpu.pprof) and an execution trace (PREFIX.trace) of the worker during the paced run")
 	fs.IntVar(&o.Partitions, "partitions", 4, "partitions of the bench input topic")

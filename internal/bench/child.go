@@ -51,9 +51,6 @@ func runChild(ctx context.Context, job childJob, newProc NewProcessor, stdout, s
 	if job.Mode == "worker" {
 		t := NewTopics(job.TopicPrefix)
 		cfg := WorkerConfig(strings.Split(job.Brokers, ";"), t, o.Concurrency)
-		if o.LaneNice >= 0 {
-			cfg.LaneNice = o.LaneNice
-		}
 		cfg.ApplyRuntime(os.Getenv) // before the processor loads, as `newsenrich run` does
 		p, err := newProc("worker", o.Engine, ProcessorConfig(cfg, o.Engine))
 		if err != nil {

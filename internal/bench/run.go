@@ -32,7 +32,6 @@ type Options struct {
 	Sample      int           // articles for the prose-reused baseline
 	NaiveSample int           // articles for the prose-naive baseline (0: Sample/10, at least 5)
 	Concurrency int           // the worker's concurrency (0: its CPU count)
-	LaneNice    int           // the worker's --lane-nice (-1: its default)
 	Partitions  int           // partitions of the input topic
 	Paced       time.Duration // how long the paced producer runs
 	PacedRate   float64       // articles/s of the paced run (0: half of the drained rate)

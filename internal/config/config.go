@@ -53,9 +53,6 @@ type Config struct {
 	// MemoryLimitMiB is the Go runtime's soft memory limit (0: none); the
 	// GOMEMLIMIT environment variable, when set, wins.
 	MemoryLimitMiB int
-	// LaneNice is the niceness of the threads that process articles
-	// (Linux; 0 leaves them alone). See worker.lowerLanePriority.
-	LaneNice int
 	// ClientID identifies this worker in the brokers' logs and quotas; it
 	// need not be unique (the group tells members apart by member id).
 	ClientID      string
@@ -90,7 +87,6 @@ func Default() Config {
 		CommitInterval:  time.Second,
 		LagInterval:     5 * time.Second,
 		MemoryLimitMiB:  256,
-		LaneNice:        5,
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ClientID:        fmt.Sprintf("newsenrich-%s-%d", host, os.Getpid()),
@@ -126,7 +122,6 @@ func (c *Config) settings() []setting {
 		{"shutdown-timeout", "NEWSENRICH_SHUTDOWN_TIMEOUT", (*durationValue)(&c.ShutdownTimeout), "`30s`", "deadline for finishing in-flight work on SIGTERM; keep it below the termination grace period"},
 		{"commit-interval", "NEWSENRICH_COMMIT_INTERVAL", (*durationValue)(&c.CommitInterval), "`1s`", "how often completed offsets are committed"},
 		{"lag-interval", "NEWSENRICH_LAG_INTERVAL", (*durationValue)(&c.LagInterval), "`5s`", "how often consumer lag is measured"},
-		{"lane-nice", "NEWSENRICH_LANE_NICE", (*intValue)(&c.LaneNice), "`5`", "niceness added to the threads that process articles (Linux; 0 = off), so fetch responses and write acknowledgements are served at once on a busy core; set 0 where the worker shares its cores with other busy processes (docs/worker.md)"},
 		{"memory-limit-mib", "NEWSENRICH_MEMORY_LIMIT_MIB", (*intValue)(&c.MemoryLimitMiB), "`256`", "soft memory limit of the Go runtime in MiB, so the GC works harder before the process grows past it (0 = none; `GOMEMLIMIT`, when set, wins)"},
 		{"log-level", "NEWSENRICH_LOG_LEVEL", (*stringValue)(&c.LogLevel), "`info`", "`debug`, `info`, `warn`, `error`"},
 		{"log-format", "NEWSENRICH_LOG_FORMAT", (*stringValue)(&c.LogFormat), "`text` (image: `json`)", "`text` or `json`"},
@@ -243,9 +238,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Concurrency < 1 || c.Concurrency > 4096 {
 		bad("concurrency", "must be between 1 and 4096, got %d", c.Concurrency)
-	}
-	if c.LaneNice < 0 || c.LaneNice > 19 {
-		bad("lane-nice", "must be between 0 and 19, got %d", c.LaneNice)
 	}
 	if c.MemoryLimitMiB < 0 {
 		errs = append(errs, fmt.Errorf("--memory-limit-mib must be 0 or more, got %d", c.MemoryLimitMiB))

@@ -57,7 +57,6 @@ type Worker struct {
 	shuttingDown atomic.Bool
 	abandoned    atomic.Int64
 	fail         func(error) // set by Run
-	niceWarn     sync.Once
 	failErr      atomic.Pointer[error]
 }
 
@@ -314,13 +313,6 @@ func (w *Worker) lane(ctx context.Context, in <-chan job, sem chan struct{}) {
 	var pub sync.WaitGroup
 	pub.Add(1)
 	go func() { defer pub.Done(); w.publish(ctx, out, sem) }()
-	if n := w.cfg.LaneNice; n > 0 {
-		if err := lowerLanePriority(n); err != nil {
-			w.niceWarn.Do(func() {
-				w.log.Warn("cannot lower the priority of the processing threads; fetches and acknowledgements may wait behind processing", "lane_nice", n, "err", err)
-			})
-		}
-	}
 	for j := range in {
 		if ctx.Err() != nil {
 			w.abandoned.Add(1)

@@ -1,4 +1,0 @@
-package worker
-
-// ThreadNice is the calling thread's niceness (Linux only).
-var ThreadNice = threadNice
