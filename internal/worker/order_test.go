@@ -19,9 +19,9 @@ import (
 
 // TestSameKeyKeepsInputOrderWhenAWriteIsRetried fails one output write
 // twice, so kafka-go gives up on it and the producer retries it after a
-// backoff, while the lane has its next batch in flight. The next batch shares
-// keys with the failed one, so it must wait: had it gone ahead, those keys'
-// events would reach the output out of input order.
+// backoff while the lane goes on with later records of the same keys. Had a
+// later batch been written before the retried one (two writes in flight per
+// lane, say), those keys' events would reach the output out of input order.
 func TestSameKeyKeepsInputOrderWhenAWriteIsRetried(t *testing.T) {
 	if kafkatest.Real() {
 		t.Skip("needs an embedded broker that fails chosen produce requests")

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -351,153 +350,70 @@ func (w *Worker) process(j job) result {
 
 const maxBatch = 64
 
-// writesInFlight is how many batches a lane may have between the producer
-// and the brokers' acknowledgement at once. With one, every record that
-// finished while a write was out waited for its acknowledgement (about a
-// millisecond over Apache Kafka) before it was even sent.
-const writesInFlight = 2
-
-// outWrite is one batch of a lane on its way to the brokers.
-type outWrite struct {
-	batch   []result
-	msgs    []kafka.Message
-	written []int    // written[i] is the batch index of msgs[i]
-	keys    []uint64 // hashes of the output keys, for the per-key order
-	done    chan struct{}
-}
-
-// publish writes the lane's results in batches of whatever is ready, up to
-// writesInFlight batches at once. Per-key order still holds: a batch that
-// shares an output key with a batch in flight waits for that batch, because
-// a failed write is retried and would otherwise land after the later one.
-// Records of different keys may reach the output in another order when a
-// write is retried; offsets are committed only when contiguous, whatever
-// the order of acknowledgements.
 func (w *Worker) publish(ctx context.Context, in <-chan result, sem chan struct{}) {
-	free := make(chan *outWrite, writesInFlight)
-	for range writesInFlight {
-		free <- &outWrite{
-			batch: make([]result, 0, maxBatch), msgs: make([]kafka.Message, 0, maxBatch),
-			written: make([]int, 0, maxBatch), keys: make([]uint64, 0, maxBatch),
-		}
-	}
-	var (
-		mu       sync.Mutex
-		inFlight []*outWrite
-		writes   sync.WaitGroup
-	)
+	batch := make([]result, 0, maxBatch)
+	msgs := make([]kafka.Message, 0, maxBatch)
+	written := make([]int, 0, maxBatch)
 	for r := range in {
-		wr := <-free // while every slot is taken, more results become ready
-		wr.batch = append(wr.batch[:0], r)
+		batch = append(batch[:0], r)
 	fill:
-		for len(wr.batch) < maxBatch {
+		for len(batch) < maxBatch {
 			select {
 			case r2, ok := <-in:
 				if !ok {
 					break fill
 				}
-				wr.batch = append(wr.batch, r2)
+				batch = append(batch, r2)
 			default:
 				break fill
 			}
 		}
 		// Records whose generation ended are not published: the new owner
 		// of the partition processes them from the committed offset.
-		live := wr.batch[:0]
-		for _, b := range wr.batch {
+		live := batch[:0]
+		for _, b := range batch {
 			if w.c.Live(b.h) {
 				live = append(live, b)
 			} else {
 				w.release(sem)
 			}
 		}
-		wr.batch = live
-		if len(wr.batch) == 0 {
-			free <- wr
+		batch = live
+		if len(batch) == 0 {
 			continue
 		}
-		wr.msgs, wr.written, wr.keys = wr.msgs[:0], wr.written[:0], wr.keys[:0]
-		for i, b := range wr.batch {
+		msgs, written = msgs[:0], written[:0]
+		for i, b := range batch {
 			if b.outcome != metrics.OutcomeDropped { // nothing to write, only to commit
-				wr.msgs = append(wr.msgs, b.out)
-				wr.written = append(wr.written, i)
-				wr.keys = append(wr.keys, keyHash(b.out.Key))
+				msgs = append(msgs, b.out)
+				written = append(written, i)
 			}
 		}
-		mu.Lock()
-		var before []chan struct{}
-		for _, o := range inFlight {
-			if sharesKey(o.keys, wr.keys) {
-				before = append(before, o.done)
+		if w.opts.timings != nil {
+			now := time.Now()
+			for _, b := range batch {
+				b.t.Sent = now
 			}
 		}
-		mu.Unlock()
-		for _, d := range before {
-			<-d
+		var err error
+		if len(msgs) > 0 {
+			err = w.p.Write(ctx, msgs...)
 		}
-		wr.done = make(chan struct{})
-		mu.Lock()
-		inFlight = append(inFlight, wr)
-		mu.Unlock()
-		writes.Add(1)
-		go func() {
-			defer writes.Done()
-			w.writeBatch(ctx, wr, sem)
-			mu.Lock()
-			inFlight = slices.DeleteFunc(inFlight, func(o *outWrite) bool { return o == wr })
-			mu.Unlock()
-			close(wr.done)
-			free <- wr
-		}()
-	}
-	writes.Wait()
-}
-
-// writeBatch writes one batch and settles its records: acknowledged, or
-// abandoned when the deadline passed first (not committed; redelivered).
-func (w *Worker) writeBatch(ctx context.Context, wr *outWrite, sem chan struct{}) {
-	if w.opts.timings != nil {
+		var rej *producer.RejectedError
+		if errors.As(err, &rej) {
+			err = w.settleRejected(ctx, batch, written, rej)
+		}
 		now := time.Now()
-		for _, b := range wr.batch {
-			b.t.Sent = now
+		for _, b := range batch {
+			if err != nil {
+				// Deadline passed: not delivered, not committed; redelivered later.
+				w.abandoned.Add(1)
+			} else {
+				w.acked(b, now)
+			}
+			w.release(sem)
 		}
 	}
-	var err error
-	if len(wr.msgs) > 0 {
-		err = w.p.Write(ctx, wr.msgs...)
-	}
-	var rej *producer.RejectedError
-	if errors.As(err, &rej) {
-		err = w.settleRejected(ctx, wr.batch, wr.written, rej)
-	}
-	now := time.Now()
-	for _, b := range wr.batch {
-		if err != nil {
-			w.abandoned.Add(1)
-		} else {
-			w.acked(b, now)
-		}
-		w.release(sem)
-	}
-}
-
-// keyHash is FNV-1a; a collision only makes a batch wait.
-func keyHash(k []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range k {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
-}
-
-func sharesKey(a, b []uint64) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
 }
 
 func (w *Worker) acked(r result, now time.Time) {
