@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/internal/config"
 	"github.com/newsenrich/newsenrich/internal/kafkatest"
 )
@@ -79,15 +77,5 @@ func TestSameKeyKeepsInputOrderWhenAWriteIsRetried(t *testing.T) {
 	if len(out) != n {
 		t.Fatalf("got %d events, want %d", len(out), n)
 	}
-	last := map[string]string{}
-	for _, rec := range out {
-		var ev event.Enriched
-		if err := json.Unmarshal(rec.Value, &ev); err != nil {
-			t.Fatal(err)
-		}
-		if prev := last[ev.ID]; ev.Body <= prev {
-			t.Fatalf("key %s: %q published after %q", ev.ID, ev.Body, prev)
-		}
-		last[ev.ID] = ev.Body
-	}
+	requirePerKeyOrder(t, out)
 }

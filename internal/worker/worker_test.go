@@ -359,6 +359,13 @@ func TestSameKeyKeepsInputOrder(t *testing.T) {
 	if len(out) != n {
 		t.Fatalf("got %d events, want %d", len(out), n)
 	}
+	requirePerKeyOrder(t, out)
+}
+
+// requirePerKeyOrder fails unless each article's events came in the order of
+// their bodies ("seq 000", "seq 003", ...).
+func requirePerKeyOrder(t *testing.T, out []*kgo.Record) {
+	t.Helper()
 	last := map[string]string{}
 	for _, rec := range out {
 		var ev event.Enriched
