@@ -63,16 +63,17 @@ BENCH_KAFKA_PORT ?= 39792
 BENCH_LATENCY_SIZE ?= 20MB
 BENCH_LATENCY_PACED ?= 20s
 BENCH_LATENCY_WARMUP ?= 2
-BENCH_LATENCY = $(EVAL_BIN) bench --data $(EVAL_DATA) --workers 1 --modes worker --pin-worker $(BENCH_WORKER_CPU)
+BENCH_LATENCY = $(EVAL_BIN) bench --data $(EVAL_DATA) --workers 1 --modes worker --pin-worker $(BENCH_WORKER_CPU) \
+	--size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED)
 
 bench-latency: eval-bin ## paced latency, worker pinned to one CPU, over kfake and a real Kafka (minutes)
 	@tmp=$$(mktemp); trap 'rm -f $$tmp; KAFKA_PORT=$(BENCH_KAFKA_PORT) scripts/kafka.sh down' EXIT; \
 	warm() { for i in $$(seq $$1); do echo "== warm-up run $$i over $$2 (its p99 is not the result)"; \
-		$(BENCH_LATENCY) --size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED) --progress off --broker $$2 >$$tmp 2>&1 \
+		$(BENCH_LATENCY) --progress off --broker $$2 >$$tmp 2>&1 \
 			|| { cat $$tmp; exit 1; }; grep -E '@50% +[0-9]' $$tmp; done; }; \
 	warm 1 kfake; \
-	$(BENCH_LATENCY) --size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED) --broker kfake || exit 1; \
+	$(BENCH_LATENCY) --broker kfake || exit 1; \
 	KAFKA_FRESH=1 KAFKA_PORT=$(BENCH_KAFKA_PORT) KAFKA_JVM_OPTS=" " KAFKA_HEAP_OPTS="-Xms1g -Xmx1g" \
 		KAFKA_GC_OPTS="-XX:+UseZGC" taskset -c $(BENCH_BROKER_CPUS) scripts/kafka.sh up || exit 1; \
 	warm $(BENCH_LATENCY_WARMUP) 127.0.0.1:$(BENCH_KAFKA_PORT); \
-	$(BENCH_LATENCY) --size $(BENCH_LATENCY_SIZE) --paced $(BENCH_LATENCY_PACED) --broker 127.0.0.1:$(BENCH_KAFKA_PORT)
+	$(BENCH_LATENCY) --broker 127.0.0.1:$(BENCH_KAFKA_PORT)
