@@ -39,11 +39,16 @@ type StagePercentiles struct {
 // pacedRecorder is the worker child's side of the paced run: on SIGUSR1,
 // which the parent sends as the paced producer starts (so the backlog
 // drain stays out), it starts keeping every record's Timing and, with a
-// trace prefix, a CPU profile and an execution trace.
+// trace prefix, a CPU profile and an execution trace. It reads its CPUs'
+// counters then and again when it stops, just after the paced run.
 type pacedRecorder struct {
 	on      atomic.Bool
 	mu      sync.Mutex
 	timings []worker.Timing
+
+	cpus    []int
+	cpuFrom cpuSnapshot
+	cpuOK   bool
 
 	prefix  string
 	sig     chan os.Signal
@@ -63,6 +68,8 @@ func startPacedRecorder(tracePrefix string, stderr io.Writer) *pacedRecorder {
 			return
 		}
 		r.on.Store(true)
+		r.cpus = affinity()
+		r.cpuFrom, r.cpuOK = readCPUSnapshot(r.cpus)
 		if tracePrefix == "" {
 			return
 		}
@@ -81,6 +88,12 @@ func startPacedRecorder(tracePrefix string, stderr io.Writer) *pacedRecorder {
 		}
 	}()
 	return r
+}
+
+// pacedReport is what the worker child hands the parent after a paced run.
+type pacedReport struct {
+	Stages []StagePercentiles `json:"stages"`
+	CPU    *CPUShare          `json:"cpu,omitempty"`
 }
 
 // record is the worker's WithTimings hook.
@@ -115,7 +128,11 @@ func (r *pacedRecorder) stop(path string) error {
 	if path == "" {
 		return nil
 	}
-	b, err := json.Marshal(stagePercentiles(r.timings))
+	rep := pacedReport{Stages: stagePercentiles(r.timings)}
+	if to, ok := readCPUSnapshot(r.cpus); ok && r.cpuOK {
+		rep.CPU = cpuShareBetween(r.cpus, r.cpuFrom, to)
+	}
+	b, err := json.Marshal(rep)
 	if err != nil {
 		return err
 	}

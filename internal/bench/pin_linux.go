@@ -36,3 +36,18 @@ func pinProcess(cpus []int) error {
 	}
 	return nil
 }
+
+// affinity is the CPUs this process may run on (nil when unknown).
+func affinity() []int {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return nil
+	}
+	var cpus []int
+	for c := 0; c < 1024; c++ {
+		if set.IsSet(c) {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus
+}

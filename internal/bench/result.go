@@ -42,6 +42,8 @@ type Result struct {
 	// worker: input timestamp to lane, lane queue, processing, publish
 	// wait, write and acknowledgement.
 	WorkerStages []StagePercentiles `json:"worker_stages_ms,omitempty"`
+	// WorkerCPU is, for paced runs, what the worker's CPUs did meanwhile.
+	WorkerCPU *CPUShare `json:"worker_cpu,omitempty"`
 	// WrittenP99 is, for paced runs, the p99 to the output record's
 	// timestamp (the table's latencies run to the output being consumed).
 	WrittenP99 float64 `json:"written_p99_ms,omitempty"`

@@ -375,7 +375,10 @@ func benchWorker(ctx context.Context, o Options, c *Corpus, n int, broker string
 	rss, err := stopChild()
 	drain.PeakRSSMiB, paced.PeakRSSMiB = rss, rss
 	if b, rerr := os.ReadFile(stagesOut); rerr == nil {
-		_ = json.Unmarshal(b, &paced.WorkerStages)
+		var rep pacedReport
+		if json.Unmarshal(b, &rep) == nil {
+			paced.WorkerStages, paced.WorkerCPU = rep.Stages, rep.CPU
+		}
 	}
 	if d := load.Duplicates(); d > 0 {
 		paced.Note += fmt.Sprintf("; %d duplicate outputs", d)

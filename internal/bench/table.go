@@ -75,6 +75,9 @@ func WriteTable(w io.Writer, rows []Result) {
 			parts = append(parts, fmt.Sprintf("%s %.1f/%.1f/%.1f", st.Stage, st.P50, st.P95, st.P99))
 		}
 		fmt.Fprintf(w, "  %s in the worker, p50/p95/p99 ms: %s\n", r.Mode, strings.Join(parts, ", "))
+		if r.WorkerCPU != nil {
+			fmt.Fprintf(w, "  %s %s\n", r.Mode, r.WorkerCPU)
+		}
 	}
 	for _, r := range rows {
 		if r.Note != "" || r.Errors > 0 {
