@@ -60,7 +60,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 	fs.IntVar(&j.MaxBytes, "max-bytes", config.Default().MaxBytes, "decode limit per record, as the worker's NEWSENRICH_MAX_BYTES")
 	fs.StringVar(&j.FloorsFile, "floors", "", "JSON file of floors {set: {figure: min}}; applied to the default engine")
 	fs.StringVar(&j.Agree, "agree", "", "score.py --json report for the same predictions: exit 1 unless every figure is equal (one set, one engine)")
-	fs.BoolVar(&j.Views, "views", true, "also score short views of topic sets (SET@headline: headline only; SET@lead: headline and first sentence)")
+	fs.BoolVar(&j.Views, "views", true, "also score short views of topic sets (SET@headline: headline only; SET@lead: headline and first sentence; SET@headline-tc, SET@lead-tc: the same with the headline in Title Case)")
 	fs.Var(&sets, "set", "set name (conll2003-dev) or path prefix (.../conll2003-dev); repeatable")
 	fs.Var(&mins, "min", "floor [set:]figure=min, e.g. ner.PER+ORG+LOC.f1=0.70; repeatable; exit 1 when below")
 	if err := fs.Parse(args); err != nil {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -42,6 +43,22 @@ func TestFirstSentence(t *testing.T) {
 	}
 }
 
+func TestTitleCase(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Militants fire rockets into town", "Militants Fire Rockets into Town"},
+		{"the year search became personal", "The Year Search Became Personal"},
+		{"Dollar gains on Greenspan speech", "Dollar Gains on Greenspan Speech"},
+		{"'No more concessions' on terror", "'No More Concessions' on Terror"},
+		{"iPod sales rise to $1bn", "IPod Sales Rise to $1bn"},
+		{"Campbell: E-mail row 'silly fuss'", "Campbell: E-mail Row 'Silly Fuss'"},
+		{"Élan des Bleus à Paris", "Élan Des Bleus À Paris"},
+	} {
+		if got := TitleCase(tc.in); got != tc.want {
+			t.Errorf("TitleCase(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestTopicViewsAndBreakdown(t *testing.T) {
 	s := &Set{Name: "x", Gold: map[string]*Gold{
 		"a": {ID: "a", Topics: []any{"medtop:15000000"}, HasTopics: true},
@@ -52,11 +69,17 @@ func TestTopicViewsAndBreakdown(t *testing.T) {
 		{ID: "b", Body: "Shares fell.", Raw: []byte(`{"id":"b","body":"Shares fell."}`)}, // no title: in no view
 	}
 	vs := TopicViews(s)
-	if len(vs) != 2 || vs[0].Name != "x@headline" || vs[1].Name != "x@lead" {
-		t.Fatalf("views: %v", vs)
+	var names []string
+	for _, v := range vs {
+		names = append(names, v.Name)
 	}
-	if len(vs[0].Articles) != 1 || vs[0].Articles[0].Body != "Cup win" || vs[1].Articles[0].Body != "The striker scored." {
-		t.Fatalf("view articles: %+v / %+v", vs[0].Articles, vs[1].Articles)
+	if strings.Join(names, " ") != "x@headline x@lead x@headline-tc x@lead-tc" {
+		t.Fatalf("views: %v", names)
+	}
+	if len(vs[0].Articles) != 1 || vs[0].Articles[0].Body != "Cup win" || vs[1].Articles[0].Body != "The striker scored." ||
+		vs[2].Articles[0].Body != "Cup Win" || vs[3].Articles[0].Body != "The striker scored." ||
+		!strings.Contains(string(vs[3].Articles[0].Raw), `"title":"Cup Win"`) {
+		t.Fatalf("view articles: %+v", vs)
 	}
 	if TopicViews(&Set{Gold: map[string]*Gold{}}) != nil {
 		t.Error("a set without topic gold has views")

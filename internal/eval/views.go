@@ -18,17 +18,23 @@ const (
 	// ViewLead sends the headline as the title and the body's first
 	// sentence as the body.
 	ViewLead = "lead"
+	// ViewHeadlineTitleCase and ViewLeadTitleCase are the two views with
+	// the headline in Title Case, as wire feeds write it ("Militants Fire
+	// Rockets Into Town"), whatever the set's own style.
+	ViewHeadlineTitleCase = "headline-tc"
+	ViewLeadTitleCase     = "lead-tc"
 )
 
 // TopicViews returns the short views of a set with topic gold: headline
-// only, and headline plus first sentence. Articles without a title are
-// left out of both. A set without topic gold has no views.
+// only, and headline plus first sentence, each with the headline as written
+// and in Title Case. Articles without a title are left out of every view.
+// A set without topic gold has no views.
 func TopicViews(s *Set) []*Set {
 	if !s.HasTopics() {
 		return nil
 	}
 	var out []*Set
-	for _, view := range []string{ViewHeadline, ViewLead} {
+	for _, view := range []string{ViewHeadline, ViewLead, ViewHeadlineTitleCase, ViewLeadTitleCase} {
 		v := &Set{Name: s.Name + "@" + view, Gold: map[string]*Gold{}}
 		for _, a := range s.Articles {
 			g := s.Gold[a.ID]
@@ -50,6 +56,12 @@ func TopicViews(s *Set) []*Set {
 				rec["body"] = title
 			case ViewLead:
 				rec["body"] = FirstSentence(a.Body)
+			case ViewHeadlineTitleCase:
+				delete(rec, "title")
+				rec["body"] = TitleCase(title)
+			case ViewLeadTitleCase:
+				rec["title"] = TitleCase(title)
+				rec["body"] = FirstSentence(a.Body)
 			}
 			raw, err := json.Marshal(rec)
 			if err != nil {
@@ -64,6 +76,32 @@ func TopicViews(s *Set) []*Set {
 		}
 	}
 	return out
+}
+
+// TitleCase capitalises the first letter of every word of a headline but
+// articles, short conjunctions and prepositions after the first word ("Oil
+// Prices Reach Three-Month Low"); letters after the first keep their case.
+func TitleCase(s string) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		if i > 0 && titleCaseSmall[strings.ToLower(strings.Trim(w, "'\"‘’“”:"))] {
+			continue
+		}
+		for j, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				words[i] = w[:j] + string(unicode.ToUpper(r)) + w[j+utf8.RuneLen(r):]
+				break
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+var titleCaseSmall = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "but": true, "or": true, "nor": true, "for": true,
+	"so": true, "yet": true, "as": true, "at": true, "by": true, "in": true, "of": true, "off": true,
+	"on": true, "per": true, "to": true, "up": true, "via": true, "vs": true, "v": true, "with": true,
+	"from": true, "into": true, "over": true,
 }
 
 // FirstSentence is the body's first sentence: up to the first . ! or ?
