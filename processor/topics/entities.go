@@ -224,5 +224,6 @@ func (t *Tagger) entityTopics(s *scratch, entities []event.Entity) {
 			c = 1
 		}
 		s.addNode(n, float32(t.cfg.EntityWeight*math.Min(w, 1)*(1+math.Log(float64(c)))))
+		s.rememberName(nameKey(e.Text))
 	}
 }

@@ -195,6 +195,26 @@ func isParticle(w string) bool {
 	return false
 }
 
+// sharedWords returns, lower-cased, the words that a one-word organisation
+// name may share with people or with the language: the surnames of the
+// list's people, its surnames-ignore section (common surnames) and its
+// not-in-lexicon section (ordinary words: "Rockets", "Visa").
+func sharedWords(list string) map[string]bool {
+	words := map[string]bool{}
+	for l := range knownLines(list) {
+		switch {
+		case l.header:
+		case strings.HasSuffix(l.section, " PERSON"):
+			if s := surname(l.name); s != "" {
+				words[strings.ToLower(s)] = true
+			}
+		case l.section == "surnames-ignore" || l.section == "not-in-lexicon":
+			words[strings.ToLower(l.name)] = true
+		}
+	}
+	return words
+}
+
 // addKnownNames makes the organisation, team, event and product names of
 // the known-entities list lexicon terms of their topic (one unit, counted
 // only when capitalised), so that "Napster" counts where the entity
@@ -206,18 +226,7 @@ func isParticle(w string) bool {
 // headline capitalises), names of more than three words or starting with
 // "The", and names the lexicon already has.
 func addKnownNames(list string, v *vocabulary, b *builder) {
-	people := map[string]bool{}
-	for l := range knownLines(list) {
-		switch {
-		case l.header:
-		case strings.HasSuffix(l.section, " PERSON"):
-			if s := surname(l.name); s != "" {
-				people[strings.ToLower(s)] = true
-			}
-		case l.section == "surnames-ignore" || l.section == "not-in-lexicon":
-			people[strings.ToLower(l.name)] = true
-		}
-	}
+	people := sharedWords(list)
 	nd := -1
 	for l := range knownLines(list) {
 		line := l.name

@@ -10,8 +10,10 @@
 // more, and evidence for a deeper concept rolls up to its top-level topic.
 // Beside the lexicon, known entities (an embedded gazetteer, or any
 // EntityTopics such as a knowledge base) and a small learned model
-// (data/model.bin.gz) add evidence, so that a headline alone still gets its
-// best topic: every text with words gets one, scored by how sure it is.
+// (data/model.bin.gz) add evidence, and a headline's known names are looked
+// up directly where the entity stage missed them (headlines.go), so that a
+// headline alone still gets its best topic: every text with words gets one,
+// scored by how sure it is.
 package topics
 
 import (
@@ -40,6 +42,9 @@ var modelFile []byte
 //go:embed data/entity-topics.tsv.gz
 var entityTopicsGz []byte
 
+//go:embed data/not-names.txt.gz
+var notNamesGz []byte
+
 //go:embed data/known-entities.txt
 var knownEntities string
 
@@ -50,16 +55,18 @@ func Notice() string { return notice }
 // Tagger assigns topics. It is immutable after New and safe for concurrent
 // use; per-article scratch space is pooled.
 type Tagger struct {
-	cfg     Config
-	vocab   *vocabulary
-	lex     lexicon
-	policy  []policyLink
-	model   *model
-	mnodes  []int // vocabulary node of each model class
-	sport   int   // node of the sport topic, -1 if absent
-	ents    EntityTopics
-	damp    [256]float32 // weight of the n-th hit of the same term: 1/sqrt(n)
-	scratch sync.Pool
+	cfg      Config
+	vocab    *vocabulary
+	lex      lexicon
+	policy   []policyLink
+	model    *model
+	mnodes   []int // vocabulary node of each model class
+	sport    int   // node of the sport topic, -1 if absent
+	ents     EntityTopics
+	notNames map[uint64]struct{} // words that alone are no name, by name key
+	shared   map[uint64]struct{} // one-word names that may be a person's or a word (sharedWords)
+	damp     [256]float32        // weight of the n-th hit of the same term: 1/sqrt(n)
+	scratch  sync.Pool
 }
 
 // New compiles the embedded vocabulary and lexicons.
@@ -115,6 +122,17 @@ func New(cfg Config) (*Tagger, error) {
 		}
 		t.ents = g
 	}
+	if t.ents != nil && len(notNamesGz) > 0 {
+		list, err := gunzip(notNamesGz)
+		if err != nil {
+			return nil, fmt.Errorf("topics: not-names list: %w", err)
+		}
+		t.notNames = parseNotNames(list)
+		t.shared = map[uint64]struct{}{}
+		for w := range sharedWords(knownEntities) {
+			t.shared[nameKey(w)] = struct{}{}
+		}
+	}
 	for i := 1; i < len(t.damp); i++ {
 		t.damp[i] = float32(1 / math.Sqrt(float64(i)))
 	}
@@ -138,6 +156,8 @@ type scratch struct {
 	subTouched  []int32
 	names       [maxNames]roleName
 	nnames      int
+	seen        [maxSeenNames]uint64 // keys of the known names counted
+	nseen       int
 	feats       []uint64  // learned-model features
 	prob        []float64 // learned-model probabilities
 }
@@ -165,7 +185,7 @@ func (s *scratch) reset() {
 		s.sub[i] = 0
 	}
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
-	s.nnames = 0
+	s.nnames, s.nseen = 0, 0
 }
 
 // roleWeight is the evidence of one later mention of a role-introduced name.
@@ -397,6 +417,8 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 	if !t.cfg.IPTCOnly {
 		t.entityCues(s, entities)
 		t.entityTopics(s, entities)
+		t.headlineNames(s, title, entities, true)
+		t.headlineNames(s, body, entities, false)
 	}
 	if t.model != nil {
 		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens)

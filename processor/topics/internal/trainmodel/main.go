@@ -1,6 +1,7 @@
 // Command trainmodel builds the topic stage's data files from shippable
 // data in the shared data directory: the learned model
-// (data/model.bin.gz) and the entity gazetteer (data/entity-topics.tsv).
+// (data/model.bin.gz), the entity gazetteer (data/entity-topics.tsv) and
+// the list of words that alone are no name (data/not-names.txt.gz).
 //
 // The model's labels come from the lexicon tagger (without the model) on
 // full texts: Wikinews articles (minus the ids of any development set,
@@ -47,8 +48,9 @@ type doc struct {
 func run() error {
 	data := flag.String("data", "../shared/data", "shared data directory")
 	exclude := flag.String("exclude", "", "file of article ids to leave out (one per line): development sets")
-	out := flag.String("out", "processor/topics/data/model.bin.gz", "model output")
+	out := flag.String("out", "processor/topics/data/model.bin.gz", "model output (empty: write only the word list)")
 	entsOut := flag.String("entities-out", "processor/topics/data/entity-topics.tsv.gz", "gazetteer output, gzip-compressed (empty: skip)")
+	notNamesOut := flag.String("not-names-out", "processor/topics/data/not-names.txt.gz", "list of words that alone are no name (ordinary words, places), gzip-compressed (empty: skip)")
 	minScore := flag.Float64("min-score", 0.45, "least lexicon score of a label")
 	chunk := flag.Int("chunk", 20, "words per chunk example")
 	buckets := flag.Int("buckets", 1<<15, "hash buckets")
@@ -65,6 +67,16 @@ func run() error {
 	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
 	flag.Parse()
 
+	if *notNamesOut != "" {
+		n, err := writeNotNames(*data, *notNamesOut)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d words)\n", *notNamesOut, n)
+	}
+	if *out == "" {
+		return nil
+	}
 	skip := map[string]bool{}
 	if *exclude != "" {
 		b, err := os.ReadFile(*exclude)
