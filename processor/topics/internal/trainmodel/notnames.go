@@ -2,14 +2,13 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/newsenrich/newsenrich/internal/tsv"
 )
 
 // notNameCorpora are the NER training corpora whose lower-case words are
@@ -61,26 +60,14 @@ func writeNotNames(data, path string) (int, error) {
 		}
 	}
 	for _, p := range notNamePlaces {
-		var header []string
-		err := eachLine(filepath.Join(data, p.file), func(l string) {
-			f := strings.Split(l, "\t")
-			if header == nil {
-				header = f
-				return
-			}
-			row := map[string]string{}
-			for i, h := range header {
-				if i < len(f) {
-					row[h] = f[i]
-				}
-			}
+		err := tsv.Read(filepath.Join(data, p.file), func(row map[string]string) {
 			if p.popCol != "" {
 				if n, _ := strconv.Atoi(row[p.popCol]); n < p.minPop {
 					return
 				}
 			}
 			for _, c := range p.cols {
-				if w := strings.TrimSpace(row[c]); w != "" && !strings.ContainsAny(w, " -'") {
+				if w := row[c]; w != "" && !strings.ContainsAny(w, " -'") {
 					words[strings.ToLower(w)] = true
 				}
 			}
@@ -93,16 +80,7 @@ func writeNotNames(data, path string) (int, error) {
 	for w := range words {
 		list = append(list, w)
 	}
-	sort.Strings(list)
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	for _, w := range list {
-		zw.Write([]byte(w + "\n"))
-	}
-	if err := zw.Close(); err != nil {
-		return 0, err
-	}
-	return len(list), os.WriteFile(path, buf.Bytes(), 0o644)
+	return len(list), tsv.WriteLines(path, "", list, true)
 }
 
 // eachLine calls fn with every line of the file at path.
