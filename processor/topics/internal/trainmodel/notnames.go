@@ -39,7 +39,7 @@ var notNamePlaces = []struct {
 
 // writeNotNames writes, gzip-compressed and sorted, the words that alone
 // are not the name of a person or an organisation, for the topic stage's
-// reading of Title Case headlines: every word the corpora write in lower
+// reading of headlines: every word the corpora write in lower
 // case outside any name ("Jobs", "Button" are words there), and the
 // one-word names of countries, regions and cities of 100,000 people or
 // more ("Wales", "York"), which the stage never takes for a name.
