@@ -48,7 +48,7 @@ func cpuList(cpus []int) string {
 type cpuSnapshot struct {
 	at               time.Time
 	busy, irq, steal uint64 // ticks summed over the CPUs
-	runNs, waitNs    uint64 // this process's threads
+	runNs            uint64 // this process's threads
 }
 
 // ticksPerSecond is USER_HZ, which Linux fixes at 100 for /proc/stat.
