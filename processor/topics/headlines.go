@@ -2,6 +2,7 @@ package topics
 
 import (
 	"bufio"
+	"slices"
 	"strings"
 
 	"github.com/newsenrich/newsenrich/event"
@@ -121,7 +122,7 @@ func (t *Tagger) knownNameAt(s *scratch, d *text.Doc, i, end int, entities []eve
 				return 0
 			}
 		}
-		if s.sawName(key) || isPlace(entities, key) {
+		if s.sawName(key) || slices.Contains(s.placeKeys(entities), key) {
 			return last - i + 1
 		}
 		if t.addKnownName(s, name, single) {
@@ -160,24 +161,26 @@ func (t *Tagger) addKnownName(s *scratch, name string, single bool) bool {
 
 func isPossessive(w string) bool { return w == "'s" || w == "’s" }
 
-// isPlace reports whether the entity stage found a place, nationality or
-// other location by this name.
-func isPlace(entities []event.Entity, key uint64) bool {
+// placeKeys collects, once per article, the name keys of the places,
+// nationalities and other locations the entity stage found.
+func (s *scratch) placeKeys(entities []event.Entity) []uint64 {
+	if s.placesDone {
+		return s.places
+	}
+	s.placesDone = true
 	for i := range entities {
 		e := &entities[i]
 		if e.Type != event.TypeGPE && e.Type != event.TypeLoc && e.Type != event.TypeNORP {
 			continue
 		}
-		if nameKey(e.Text) == key {
-			return true
-		}
+		s.places = append(s.places, nameKey(e.Text))
 		for _, m := range e.Mentions {
-			if nameKey(m.Text) == key {
-				return true
+			if m.Text != e.Text {
+				s.places = append(s.places, nameKey(m.Text))
 			}
 		}
 	}
-	return false
+	return s.places
 }
 
 // maxSeenNames bounds the names remembered per article.

@@ -158,6 +158,8 @@ type scratch struct {
 	nnames      int
 	seen        [maxSeenNames]uint64 // keys of the known names counted
 	nseen       int
+	places      []uint64 // keys of the places the entity stage found (placeKeys)
+	placesDone  bool
 	feats       []uint64  // learned-model features
 	prob        []float64 // learned-model probabilities
 }
@@ -186,6 +188,7 @@ func (s *scratch) reset() {
 	}
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
 	s.nnames, s.nseen = 0, 0
+	s.places, s.placesDone = s.places[:0], false
 }
 
 // roleWeight is the evidence of one later mention of a role-introduced name.
