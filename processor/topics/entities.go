@@ -211,6 +211,9 @@ func (t *Tagger) entityTopics(s *scratch, entities []event.Entity) {
 	}
 	for i := range entities {
 		e := &entities[i]
+		if s.onlyInCredits(e) {
+			continue
+		}
 		code, w, ok := t.ents.EntityTopic(e.Text, e.Type)
 		if !ok || w <= 0 {
 			continue
@@ -226,4 +229,18 @@ func (t *Tagger) entityTopics(s *scratch, entities []event.Entity) {
 		s.addNode(n, float32(t.cfg.EntityWeight*math.Min(w, 1)*(1+math.Log(float64(c)))))
 		s.rememberName(nameKey(e.Text))
 	}
+}
+
+// onlyInCredits reports whether every mention of e is in the body's
+// credits ("Reuters" in "LONDON (Reuters) - ").
+func (s *scratch) onlyInCredits(e *event.Entity) bool {
+	if s.creditBefore == 0 && s.creditAfter == math.MaxInt || len(e.Mentions) == 0 {
+		return false
+	}
+	for _, m := range e.Mentions {
+		if m.Start >= s.creditBefore && m.End <= s.creditAfter {
+			return false
+		}
+	}
+	return true
 }

@@ -138,9 +138,10 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	t.scratch.New = func() any {
 		return &scratch{
-			hits: make([]uint8, len(t.lex.terms.slots)),
-			node: make([]float32, len(v.nodes)),
-			sub:  make([]float32, len(v.nodes)),
+			hits:        make([]uint8, len(t.lex.terms.slots)),
+			node:        make([]float32, len(v.nodes)),
+			sub:         make([]float32, len(v.nodes)),
+			creditAfter: math.MaxInt,
 		}
 	}
 	return t, nil
@@ -160,8 +161,12 @@ type scratch struct {
 	nseen       int
 	places      []uint64 // keys of the places the entity stage found (placeKeys)
 	placesDone  bool
-	feats       []uint64  // learned-model features
-	prob        []float64 // learned-model probabilities
+	title, body text.Doc // the title and body without credits (trimDoc)
+	// the body's credits end at creditBefore and start at creditAfter
+	// (bytes); an entity named only there is no evidence
+	creditBefore, creditAfter int
+	feats                     []uint64  // learned-model features
+	prob                      []float64 // learned-model probabilities
 }
 
 // maxNames bounds the surnames remembered per article; later ones are
@@ -189,6 +194,10 @@ func (s *scratch) reset() {
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
 	s.nnames, s.nseen = 0, 0
 	s.places, s.placesDone = s.places[:0], false
+	s.creditBefore, s.creditAfter = 0, math.MaxInt
+	// keep the buffers, not the article
+	s.title = text.Doc{Sentences: s.title.Sentences[:0]}
+	s.body = text.Doc{Sentences: s.body.Sentences[:0]}
 }
 
 // roleWeight is the evidence of one later mention of a role-introduced name.
@@ -410,6 +419,7 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 		s.reset()
 		t.scratch.Put(s)
 	}()
+	title, body = s.withoutCredits(title, body)
 	tw := float32(t.cfg.TitleWeight)
 	t.scan(s, title, tw, 0, tw)
 	lead := 0
