@@ -159,8 +159,8 @@ type scratch struct {
 	nnames      int
 	seen        [maxSeenNames]uint64 // keys of the known names counted
 	nseen       int
-	places      []uint64 // keys of the places the entity stage found (placeKeys)
-	placesDone  bool
+	others      []uint64 // keys of the entity stage's names of neither people nor organisations (otherKeys)
+	othersDone  bool
 	title, body text.Doc // the title and body without credits (trimDoc)
 	// the body's credits end at creditBefore and start at creditAfter
 	// (bytes); an entity named only there is no evidence
@@ -193,7 +193,7 @@ func (s *scratch) reset() {
 	}
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
 	s.nnames, s.nseen = 0, 0
-	s.places, s.placesDone = s.places[:0], false
+	s.others, s.othersDone = s.others[:0], false
 	s.creditBefore, s.creditAfter = 0, math.MaxInt
 	// keep the buffers, not the article
 	s.title = text.Doc{Sentences: s.title.Sentences[:0]}
