@@ -62,22 +62,23 @@ func titleEnd(d *text.Doc) int {
 // bodyStart returns the index of the first token after a dateline or credit
 // that opens the body, or 0 when there is none: at most maxCredit tokens
 // of capitalised words, commas, periods and a credit in parentheses, then a
-// dash; a prefix without parentheses must be in capitals ("WASHINGTON —")
-// or one or two words ("AP - ").
+// dash ("LONDON (Reuters) - ", "ST. LOUIS (AP) -- "); without parentheses,
+// only a news agency's name ("AP - ", "Reuters - "). A prefix in capitals
+// alone may be a subject slug ("SOCCER - JAPAN GET LUCKY WIN"), which is
+// evidence, and a dateline's city is none either way.
 func bodyStart(d *text.Doc) int {
-	paren, caps, words := false, true, 0
+	paren, words := false, 0
 	for i := 0; i < len(d.Tokens) && i <= maxCredit; i++ {
 		tok := &d.Tokens[i]
 		w := d.Text[tok.Start:tok.End]
 		switch {
 		case tok.Kind == text.Punct && (w == "-" || text.IsLongDash(w)):
-			if words == 0 || !paren && !caps && words > 2 {
+			if words == 0 || !paren && !wireAgencies[d.Text[d.Tokens[0].Start:d.Tokens[i-1].End]] {
 				return 0
 			}
 			return i + 1
 		case tok.Kind == text.Word && tok.Flags&text.Upper != 0:
 			words++
-			caps = caps && tok.Flags&text.AllUpper != 0
 		case tok.Kind == text.Punct && (w == "(" || w == ")"):
 			paren = true
 		case tok.Kind == text.Punct && (w == "," || w == "."):
@@ -86,6 +87,15 @@ func bodyStart(d *text.Doc) int {
 		}
 	}
 	return 0
+}
+
+// wireAgencies are the news agencies whose name alone opens a wire item's
+// body as its credit.
+var wireAgencies = map[string]bool{
+	"Reuters": true, "AP": true, "AFP": true, "UPI": true, "DPA": true, "Xinhua": true,
+	"Bloomberg": true, "PA": true, "Kyodo": true, "Yonhap": true, "ANSA": true, "EFE": true,
+	"Interfax": true, "TASS": true, "CP": true, "AAP": true, "Canadian Press": true,
+	"Associated Press": true, "Agence France-Presse": true, "Press Association": true,
 }
 
 // creditWords reports whether tokens [from, to) are capitalised words, or

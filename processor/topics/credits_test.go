@@ -19,7 +19,9 @@ func TestCredits(t *testing.T) {
 		{"LONDON (Reuters) - Shares fell", "", "Shares fell"},
 		{"Reuters - Short-sellers are seeing green again", "", "Short-sellers are seeing green again"},
 		{"ST. LOUIS (AP) -- The Cardinals won", "", "The Cardinals won"},
-		{"WASHINGTON — The Senate voted", "", "The Senate voted"},
+		{"WASHINGTON — The Senate voted", "", ""},                             // a dateline without a credit: the city is left
+		{"SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .", "", ""}, // a subject slug is evidence
+		{"Associated Press - The Senate voted", "", "The Senate voted"},
 		{"Barack Obama and his wife - the first lady - said", "", ""}, // a lower-case word before the dash
 		{"Three Senators Of The Committee Said - no", "", ""},         // no parentheses, not in capitals, over two words
 		{"- a list item", "", ""},
