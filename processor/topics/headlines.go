@@ -112,7 +112,8 @@ func (t *Tagger) knownNameAt(s *scratch, d *text.Doc, i, end int, entities []eve
 		name := d.Text[d.Tokens[i].Start:d.Tokens[last].End]
 		// a possessive is looked up with its "'s" first: "McDonald's"
 		if c := last + 1; c < end && d.Tokens[c].Flags&text.SpaceBefore == 0 && isPossessive(d.Text[d.Tokens[c].Start:d.Tokens[c].End]) {
-			if t.addKnownName(s, d.Text[d.Tokens[i].Start:d.Tokens[c].End], false, personOnly) {
+			withS := d.Text[d.Tokens[i].Start:d.Tokens[c].End]
+			if t.addKnownName(s, withS, nameKey(withS), false, personOnly) {
 				return c - i + 1
 			}
 		}
@@ -123,26 +124,26 @@ func (t *Tagger) knownNameAt(s *scratch, d *text.Doc, i, end int, entities []eve
 				return 0
 			}
 		}
-		if s.sawName(key) || slices.Contains(s.otherKeys(entities), key) {
+		s.readEntities(entities)
+		if s.sawName(key) || slices.Contains(s.others, key) {
 			return last - i + 1
 		}
-		if t.addKnownName(s, name, single, personOnly) {
+		if t.addKnownName(s, name, key, single, personOnly) {
 			return last - i + 1
 		}
-		personOnly = personOnly || isPersonName(entities, name)
+		personOnly = personOnly || slices.Contains(s.persons, name)
 	}
 	return 0
 }
 
-// addKnownName adds the evidence of name if it is a known person or
-// organisation (only a person when personOnly: a part of a person's name,
-// "Zara" of "Zara Kay", is no company). A single word counts as an organisation only at full
-// weight (the brands and outlets of the knowledge base, at half weight or
+// addKnownName adds the evidence of name (whose name key is key) if it is
+// a known person or organisation (only a person when personOnly: a part of
+// a person's name, "Zara" of "Zara Kay", is no company). A single word
+// counts as an organisation only at full weight (the brands and outlets of the knowledge base, at half weight or
 // less, share their names with too many people: "O'Neill", "Robinson"),
 // and not when people or the language share it ("Ford", "Rockets"): as a
 // lexicon term, such a name is left to the entity stage.
-func (t *Tagger) addKnownName(s *scratch, name string, single, personOnly bool) bool {
-	key := nameKey(name)
+func (t *Tagger) addKnownName(s *scratch, name string, key uint64, single, personOnly bool) bool {
 	for _, typ := range [...]string{event.TypePerson, event.TypeOrg} {
 		if personOnly && typ == event.TypeOrg {
 			break
@@ -165,57 +166,45 @@ func (t *Tagger) addKnownName(s *scratch, name string, single, personOnly bool) 
 	return false
 }
 
-// isPersonName reports whether the entity stage found a person by this
-// name (its mentions are in the body, whose text the name is taken from).
-func isPersonName(entities []event.Entity, name string) bool {
-	for i := range entities {
-		e := &entities[i]
-		if e.Type != event.TypePerson {
-			continue
-		}
-		if e.Text == name {
-			return true
-		}
-		for _, m := range e.Mentions {
-			if m.Text == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func isPossessive(w string) bool { return w == "'s" || w == "’s" }
 
-// otherKeys collects, once per article, the name keys of the entities the
-// entity stage found that are no person's or organisation's: places and
-// nationalities (a place is never evidence), and the names of more than
-// one word of events, works and products ("Hurricane Lorenzo"). A single
+// readEntities reads, once per article, what the lookup needs of the
+// entity stage's names. others: the name keys of its places and
+// nationalities (a place is never evidence) and of its names of more than
+// one word of events, works and products ("Hurricane Lorenzo"); a single
 // word of those types may be a surname the stage mistyped ("Grewcock").
-func (s *scratch) otherKeys(entities []event.Entity) []uint64 {
-	if s.othersDone {
-		return s.others
+// persons: the texts of the names it took for people's.
+func (s *scratch) readEntities(entities []event.Entity) {
+	if s.entitiesRead {
+		return
 	}
-	s.othersDone = true
-	add := func(name string, place bool) {
+	s.entitiesRead = true
+	other := func(name string, place bool) {
 		if place || strings.ContainsRune(name, ' ') {
 			s.others = append(s.others, nameKey(name))
 		}
 	}
 	for i := range entities {
 		e := &entities[i]
-		if e.Type == event.TypePerson || e.Type == event.TypeOrg {
-			continue
-		}
-		place := e.Type == event.TypeGPE || e.Type == event.TypeLoc || e.Type == event.TypeNORP
-		add(e.Text, place)
-		for _, m := range e.Mentions {
-			if m.Text != e.Text {
-				add(m.Text, place)
+		switch e.Type {
+		case event.TypePerson:
+			s.persons = append(s.persons, e.Text)
+			for _, m := range e.Mentions {
+				if m.Text != e.Text {
+					s.persons = append(s.persons, m.Text)
+				}
+			}
+		case event.TypeOrg:
+		default:
+			place := e.Type == event.TypeGPE || e.Type == event.TypeLoc || e.Type == event.TypeNORP
+			other(e.Text, place)
+			for _, m := range e.Mentions {
+				if m.Text != e.Text {
+					other(m.Text, place)
+				}
 			}
 		}
 	}
-	return s.others
 }
 
 // maxSeenNames bounds the names remembered per article.

@@ -224,9 +224,8 @@ func sharedWords(list string) map[string]bool {
 // or a common surname ("Ford"), one-word names that are also ordinary words
 // (the list's not-in-lexicon section: "Rockets", "Visa", which a Title Case
 // headline capitalises), names of more than three words or starting with
-// "The", and names the lexicon already has.
-func addKnownNames(list string, v *vocabulary, b *builder) {
-	people := sharedWords(list)
+// "The", and names the lexicon already has. people is sharedWords(list).
+func addKnownNames(list string, v *vocabulary, b *builder, people map[string]bool) {
 	nd := -1
 	for l := range knownLines(list) {
 		line := l.name

@@ -88,8 +88,10 @@ func New(cfg Config) (*Tagger, error) {
 		terms, org, role = newBuilder(), newBuilder(), newBuilder()
 		policy = nil
 	}
+	var shared map[string]bool // one-word names people or the language share
 	if !cfg.IPTCOnly {
-		addKnownNames(knownEntities, v, terms)
+		shared = sharedWords(knownEntities)
+		addKnownNames(knownEntities, v, terms, shared)
 	}
 	if !cfg.NoIPTC {
 		addIPTC(v, terms, remap)
@@ -129,7 +131,7 @@ func New(cfg Config) (*Tagger, error) {
 		}
 		t.notNames = parseNotNames(list)
 		t.shared = map[uint64]struct{}{}
-		for w := range sharedWords(knownEntities) {
+		for w := range shared {
 			t.shared[nameKey(w)] = struct{}{}
 		}
 	}
@@ -149,19 +151,20 @@ func New(cfg Config) (*Tagger, error) {
 
 // scratch is one article's working state. Only touched cells are reset.
 type scratch struct {
-	hits        []uint8 // per table slot: how often the term was seen
-	hitsTouched []int32
-	node        []float32 // evidence per concept
-	nodeTouched []int32
-	sub         []float32 // evidence per concept including its subtree
-	subTouched  []int32
-	names       [maxNames]roleName
-	nnames      int
-	seen        [maxSeenNames]uint64 // keys of the known names counted
-	nseen       int
-	others      []uint64 // keys of the entity stage's names of neither people nor organisations (otherKeys)
-	othersDone  bool
-	title, body text.Doc // the title and body without credits (trimDoc)
+	hits         []uint8 // per table slot: how often the term was seen
+	hitsTouched  []int32
+	node         []float32 // evidence per concept
+	nodeTouched  []int32
+	sub          []float32 // evidence per concept including its subtree
+	subTouched   []int32
+	names        [maxNames]roleName
+	nnames       int
+	seen         [maxSeenNames]uint64 // keys of the known names counted
+	nseen        int
+	others       []uint64 // what the headline lookup reads of the entity stage's names (readEntities)
+	persons      []string
+	entitiesRead bool
+	title, body  text.Doc // the title and body without credits (trimDoc)
 	// the body's credits end at creditBefore and start at creditAfter
 	// (bytes); an entity named only there is no evidence
 	creditBefore, creditAfter int
@@ -193,7 +196,7 @@ func (s *scratch) reset() {
 	}
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
 	s.nnames, s.nseen = 0, 0
-	s.others, s.othersDone = s.others[:0], false
+	s.others, s.persons, s.entitiesRead = s.others[:0], s.persons[:0], false
 	s.creditBefore, s.creditAfter = 0, math.MaxInt
 	// keep the buffers, not the article
 	s.title = text.Doc{Sentences: s.title.Sentences[:0]}
