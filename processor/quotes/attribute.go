@@ -60,6 +60,18 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		if p, ok := r.personBeforeOf(n.a, lo); ok {
 			return p, true
 		}
+		// "One of the users said": one of a group, not the group
+		if n.kind == npPersonDesc && r.cls(n.b-1)&cPlural != 0 && n.a-2 >= lo && r.tokText(n.a-1) == "of" {
+			switch r.tokText(n.a - 2) {
+			case "one", "One":
+				return np{a: n.a - 2, b: n.b, kind: npPersonDesc}, true
+			}
+		}
+		// "Lucy Fischer of The Times told": the capitalised run spans the
+		// "of"; the person before it is the subject
+		if p, ok := r.personOfName(n); ok {
+			return p, true
+		}
 		// "Erwin Chemerinsky, Dean of UC Berkeley School of Law called":
 		// an apposition whose closing comma is missing
 		if n.a-2 >= lo && r.isPunct(n.a-1, ',') && !r.isPersonName(n) {
@@ -82,6 +94,29 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		}
 	}
 	return n, true
+}
+
+// personOfName splits a name phrase "<person> of <name>" and returns the
+// person.
+func (r *run) personOfName(n np) (np, bool) {
+	if n.kind != npName {
+		return np{}, false
+	}
+	for p := n.a + 1; p < n.b-1; p++ {
+		if r.isLower(p) && r.tokText(p) == "of" {
+			// "Prime Minister of India Narendra Modi": a title's
+			// complement, with the name after it
+			if r.isTitleTok(p - 1) {
+				return np{}, false
+			}
+			left := np{a: n.a, b: p, kind: npName}
+			if r.isPersonName(left) {
+				return left, true
+			}
+			return np{}, false
+		}
+	}
+	return np{}, false
 }
 
 // personBeforeOf finds "<person> of …" ending just before token a.
@@ -353,7 +388,20 @@ func (r *run) npRight(k, hi int) (np, bool) {
 				j += 2
 				continue
 			}
+			// "Mayor de Blasio", "Ursula von der Leyen": a particle
+			if j+1 < hi && r.isParticle(j) && r.isUpperWord(j+1) {
+				j += 2
+				continue
+			}
 			break
+		}
+		// "Valiant Entertainment editor Heather Antos", "Former CIA deputy
+		// director Michael Morell": an organisation, lower-case role words
+		// and a person's name are one phrase, and resolve keeps the person
+		if j > k && j < hi && c&cDet == 0 {
+			if m, ok := r.roleThenName(j, hi); ok {
+				return np{a: k, b: m.b, kind: npName}, true
+			}
 		}
 		if j == k+1 && c&cDet == 0 && r.isCommonCap(k) {
 			return np{}, false
@@ -389,6 +437,33 @@ func (r *run) npRight(k, hi int) (np, bool) {
 	return np{}, false
 }
 
+// roleThenName reads one to three lower-case role words ("editor",
+// "deputy director") starting at j and the person's name after them.
+func (r *run) roleThenName(j, hi int) (np, bool) {
+	i := j
+	for i < hi && i < j+3 && r.isLower(i) && r.cls(i)&(cTitle|cPersonRole) != 0 && r.cls(i)&cPlural == 0 {
+		i++
+	}
+	if i == j || i >= hi || !r.isUpperWord(i) {
+		return np{}, false
+	}
+	m, ok := r.npRight(i, hi)
+	if !ok || m.kind != npName || !r.isPersonName(m) {
+		return np{}, false
+	}
+	return m, true
+}
+
+// isParticle reports a lower-case particle inside a person's name: "de",
+// "van", "von der". "of" joins organisations' names, not people's.
+func (r *run) isParticle(k int) bool {
+	if !r.isLower(k) || r.cls(k)&cConnector == 0 {
+		return false
+	}
+	w := r.tokText(k)
+	return w != "of" && w != "&"
+}
+
 // descRight reads determiner/adjective/noun words rightwards and returns
 // the phrase up to its last plausible head.
 func (r *run) descRight(k, hi int) (np, bool) {
@@ -400,6 +475,15 @@ func (r *run) descRight(k, hi int) (np, bool) {
 	for ; j < hi && j-k < 8; j++ {
 		if r.toks[j].Kind != text.Word || r.toks[j].Flags&text.LineStart != 0 {
 			break
+		}
+		// "A number of Senators", "a group of protesters": the people
+		// after "of" head the phrase
+		if j+1 < hi && r.tokText(j+1) == "of" && headEnd < 0 {
+			switch r.tokText(j) {
+			case "number", "couple", "handful", "group":
+				j++
+				continue
+			}
 		}
 		c := r.cls(j)
 		if c&(cNPStop|cVerb|cPron) != 0 && c&(cPersonRole|cOtherRole) == 0 {

@@ -128,7 +128,7 @@ var personRoles = map[string]class{
 	"nun": cFemale, "grandmother": cFemale, "grandfather": cMale, "uncle": cMale, "aunt": cFemale,
 	"girl": cFemale, "boy": cMale, "child": 0, "teenager": 0, "rescuer": 0, "firefighter": 0,
 	"paramedic": 0, "survivors": cPlural, "eyewitness": 0, "bystander": 0, "onlooker": 0,
-	"narrator": 0, "announcer": 0,
+	"narrator": 0, "announcer": 0, "head": 0,
 }
 
 // pluralRoles are plural person descriptions that need no determiner

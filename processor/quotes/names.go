@@ -124,6 +124,9 @@ func (r *run) core(a, b int) nameRun {
 			from = i + 1 // "New Jersey Gov. Chris Christie": the name follows the title
 		}
 	}
+	if from > a && from < b-2 && r.isTitleOf(from) {
+		from += 2 // "Prime Minister of India Narendra Modi": India is no first name here
+	}
 	for i := from; i < b-1; i++ {
 		if r.x.gender[r.tokText(i)] != 0 && !r.isTitleTok(i) {
 			start = i
@@ -136,6 +139,12 @@ func (r *run) core(a, b int) nameRun {
 			if r.isTitleTok(i) {
 				start = i + 1
 			}
+		}
+		// "Prime Minister of India Narendra Modi", "Minister of Foreign
+		// Affairs Sergey Lavrov": after a title's complement, a first name
+		// the lists do not know and a surname
+		if start > a && start < b-3 && r.isTitleOf(start) {
+			start = b - 2
 		}
 	}
 	for i := a; i < start; i++ {

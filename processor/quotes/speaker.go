@@ -427,6 +427,13 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 				return attribution{m, ":"}, true
 			}
 		}
+		// "According to U.S. Attorney Bash, the manifesto could strengthen
+		// the case: “…”": the source the sentence opens with speaks
+		if r.isAccording(lo) {
+			if a, ok := r.accordingTo(lo+2, j+1); ok && a.kind != npOtherDesc {
+				return attribution{a, "according to"}, true
+			}
+		}
 		if s, ok2 := r.subject(lo, j); ok2 && (!ok || s.a < m.a) {
 			return attribution{s, ":"}, true
 		}

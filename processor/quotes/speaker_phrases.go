@@ -65,6 +65,12 @@ func (r *run) quotedAs(j, lo int) (np, bool) {
 // accordingTo reads the speaker after "according to": "according to X",
 // and "according to a tweet by X", where X, not the tweet, speaks.
 func (r *run) accordingTo(k, hi int) (np, bool) {
+	if k < hi && r.toks[k].Kind == text.Word {
+		switch r.tokText(k) {
+		case "him", "her", "them", "me", "us":
+			return np{a: k, b: k + 1, kind: npPron}, true // "According to him, …"
+		}
+	}
 	m, ok := r.npRight(k, hi)
 	if !ok || m.kind != npOtherDesc {
 		return m, ok
@@ -107,6 +113,11 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			break
 		}
 		if r.isAccording(v) {
+			// "According to ISNA, the prosecutor … said the 36 must face
+			// “…”": the agency reports, the one who said it speaks
+			if found {
+				continue
+			}
 			if m, ok := r.accordingTo(v+2, q.open); ok {
 				best, found = attribution{m, "according to"}, true
 			}

@@ -42,11 +42,26 @@ func (r *run) resolve(n np) speakerRef {
 			return ref
 		}
 		g := r.cls(n.a) & (cMale | cFemale)
+		switch r.tokText(n.a) {
+		case "him":
+			g = cMale
+		case "her":
+			g = cFemale
+		}
 		if g == 0 {
 			return ref // I, we, they, it: the name is the pronoun
 		}
 		r.resolvePerson(&ref, n.a, g)
 	case npPersonDesc:
+		if r.introduces(n.a) {
+			// "Another critic, Laurence H. Tribe,", "a protester using
+			// the pseudonym Katya": the name given with it
+			if m, ok := r.namedAfter(n.b); ok {
+				named := r.resolve(m)
+				ref.name, ref.entity = named.name, named.entity
+			}
+			return ref
+		}
 		if r.cls(n.b-1)&cPlural != 0 {
 			return ref
 		}
@@ -64,6 +79,47 @@ func (r *run) resolve(n np) speakerRef {
 		}
 	}
 	return ref
+}
+
+// introduces reports an indefinite description ("a protester", "one of
+// the witnesses", "another official"): someone the article has not named,
+// not the person named nearby.
+func (r *run) introduces(a int) bool {
+	switch r.tokText(a) {
+	case "a", "A", "an", "An", "another", "Another", "one", "One":
+		return true
+	}
+	return false
+}
+
+// namedAfter finds the name an indefinite description ending before b is
+// given: an apposition (", Laurence H. Tribe,") or "named", "called" or "the
+// pseudonym" within a few words.
+func (r *run) namedAfter(b int) (np, bool) {
+	if b >= len(r.toks) {
+		return np{}, false
+	}
+	if r.isPunct(b, ',') {
+		for e := b + 2; e < len(r.toks) && e <= b+7; e++ {
+			if r.toks[e].Kind != text.Word {
+				if r.isPunct(e, ',') || r.isPunct(e, '.') {
+					return r.nameBetween(b+1, e)
+				}
+				break
+			}
+		}
+		return np{}, false
+	}
+	for p := b; p < len(r.toks) && p < b+4 && r.toks[p].Kind == text.Word; p++ {
+		switch r.tokText(p) {
+		case "named", "called", "pseudonym", "nicknamed":
+			if m, ok := r.npRight(p+1, min(len(r.toks), p+8)); ok && m.kind == npName {
+				return m, true
+			}
+			return np{}, false
+		}
+	}
+	return np{}, false
 }
 
 func (r *run) isTitleTok(k int) bool {
