@@ -53,16 +53,25 @@ func TestRepoSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sets) != 2 || SetName(sets[0]) != "modern-dev-a" || SetName(sets[1]) != "modern-dev-b" {
-		t.Fatalf("repo sets %v, want modern-dev-a and modern-dev-b", sets)
+	want := []struct {
+		name     string
+		articles int
+		ner      bool
+	}{{"modern-dev-a", 30, true}, {"modern-dev-b", 30, true}, {"modern-dev-c", 26, false}}
+	if len(sets) != len(want) {
+		t.Fatalf("repo sets %v, want %d", sets, len(want))
 	}
-	for _, p := range sets {
+	for i, p := range sets {
+		w := want[i]
+		if SetName(p) != w.name {
+			t.Fatalf("repo set %d is %s, want %s", i, SetName(p), w.name)
+		}
 		s, err := LoadSet(SetName(p), p+articlesSuffix, p+goldSuffix)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s.Articles) != 30 || len(s.Gold) != 30 || !s.HasNER() {
-			t.Errorf("%s: %d articles, %d gold lines", s.Name, len(s.Articles), len(s.Gold))
+		if len(s.Articles) != w.articles || len(s.Gold) != w.articles || s.HasNER() != w.ner {
+			t.Errorf("%s: %d articles, %d gold lines, entities %v", s.Name, len(s.Articles), len(s.Gold), s.HasNER())
 		}
 	}
 }

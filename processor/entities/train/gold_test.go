@@ -1,6 +1,7 @@
 package train
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -39,5 +40,25 @@ func TestReadGold(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("token %d: %s, want %s", i, got[i], want[i])
 		}
+	}
+}
+
+// TestDevIDsOnlyEntitySets: training refuses the articles of the sets that
+// annotate entities, not those of a set that scores only quotes.
+func TestDevIDsOnlyEntitySets(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("dev-a.gold.jsonl", `{"id":"a1","entities":[{"start":0,"end":4,"type":"PERSON"}],"quotes":[]}`+"\n"+`{"id":"a2","entities":[],"quotes":[]}`+"\n")
+	write("dev-c.gold.jsonl", `{"id":"c1","quotes":[{"start":0,"end":9}]}`+"\n")
+	got, err := DevIDs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got["a1"] || !got["a2"] || got["c1"] || len(got) != 2 {
+		t.Fatalf("DevIDs = %v, want a1 and a2 only", got)
 	}
 }
