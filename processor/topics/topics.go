@@ -325,9 +325,14 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 		}
 		si := tab.find(h)
 		if si < 0 && len(w) > 3 && (w[len(w)-1]|0x20) == 's' {
-			// plural fallback: "goals" -> "goal" when only the singular is listed
+			// plural fallback: "goals" -> "goal" when only the singular is
+			// listed, and "crashes" -> "crash", "taxes" -> "tax"
 			if sj := tab.find(hb); sj >= 0 {
 				h, si = hb, sj
+			} else if len(w) > 4 && (w[len(w)-2]|0x20) == 'e' {
+				if he, _ := hashWord(w[:len(w)-2]); tab.find(he) >= 0 {
+					h, si = he, tab.find(he)
+				}
 			}
 		}
 		if si >= 0 {
