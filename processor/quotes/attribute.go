@@ -67,7 +67,7 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 				return np{a: n.a - 2, b: n.b, kind: npPersonDesc}, true
 			}
 		}
-		// "Lucy Fischer of The Times told": the capitalised run spans the
+		// "Lucy Hart of The Daily Record told": the capitalised run spans the
 		// "of"; the person before it is the subject
 		if p, ok := r.personOfName(n); ok {
 			return p, true
@@ -395,8 +395,8 @@ func (r *run) npRight(k, hi int) (np, bool) {
 			}
 			break
 		}
-		// "Valiant Entertainment editor Heather Antos", "Former CIA deputy
-		// director Michael Morell": an organisation, lower-case role words
+		// "Acme Comics editor Helen Marsh", "Former CIA deputy director
+		// Michael Stone": an organisation, lower-case role words
 		// and a person's name are one phrase, and resolve keeps the person
 		if j > k && j < hi && c&cDet == 0 {
 			if m, ok := r.roleThenName(j, hi); ok {

@@ -427,7 +427,7 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 				return attribution{m, ":"}, true
 			}
 		}
-		// "According to U.S. Attorney Bash, the manifesto could strengthen
+		// "According to U.S. Attorney John Bash, the note could strengthen
 		// the case: “…”": the source the sentence opens with speaks
 		if r.isAccording(lo) {
 			if a, ok := r.accordingTo(lo+2, j+1); ok && a.kind != npOtherDesc {

@@ -113,8 +113,8 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			break
 		}
 		if r.isAccording(v) {
-			// "According to ISNA, the prosecutor … said the 36 must face
-			// “…”": the agency reports, the one who said it speaks
+			// "According to the news agency, the prosecutor … said the men
+			// must face “…”": the agency reports, the one who said it speaks
 			if found {
 				continue
 			}
