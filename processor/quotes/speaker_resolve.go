@@ -54,8 +54,8 @@ func (r *run) resolve(n np) speakerRef {
 		r.resolvePerson(&ref, n.a, g)
 	case npPersonDesc:
 		if r.introduces(n.a) {
-			// "Another critic, Laurence H. Tribe,", "a protester using
-			// the pseudonym Katya": the name given with it
+			// "Another critic, Jane Q. Roe,", "a protester using the
+			// pseudonym Kat": the name given with it
 			if m, ok := r.namedAfter(n.b); ok {
 				named := r.resolve(m)
 				ref.name, ref.entity = named.name, named.entity
@@ -93,7 +93,7 @@ func (r *run) introduces(a int) bool {
 }
 
 // namedAfter finds the name an indefinite description ending before b is
-// given: an apposition (", Laurence H. Tribe,") or "named", "called" or "the
+// given: an apposition (", Jane Q. Roe,") or "named", "called" or "the
 // pseudonym" within a few words.
 func (r *run) namedAfter(b int) (np, bool) {
 	if b >= len(r.toks) {
