@@ -258,8 +258,8 @@ func runParent(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 // generator, the collector and the embedded broker, which keeps every
 // record of the run (several hundred MB by the paced run). With the
 // default GOGC it marked that heap every two seconds or so, 2–15 ms of CPU
-// on the broker's core each time, and the worker's fetches and writes
-// waited meanwhile: latency of the stand-in broker, not of the worker.
+// on the broker's core each time, during which the worker's fetches and
+// writes can wait: latency of the stand-in broker, not of the worker.
 // The worker's own process is not touched.
 func quietParentGC(getenv func(string) string) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {

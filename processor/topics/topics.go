@@ -330,8 +330,9 @@ func (t *Tagger) scan(s *scratch, d *text.Doc, leadMult float32, lead int, rest 
 			if sj := tab.find(hb); sj >= 0 {
 				h, si = hb, sj
 			} else if len(w) > 4 && (w[len(w)-2]|0x20) == 'e' {
-				if he, _ := hashWord(w[:len(w)-2]); tab.find(he) >= 0 {
-					h, si = he, tab.find(he)
+				he, _ := hashWord(w[:len(w)-2])
+				if sj := tab.find(he); sj >= 0 {
+					h, si = he, sj
 				}
 			}
 		}
