@@ -23,7 +23,7 @@
 //	newsenrich_ready                                    gauge     1 when /readyz answers 200
 //	newsenrich_build_info{version,goversion,model}      gauge     always 1
 //	newsenrich_kafka_reader_*                           the consumer's fetch loops: messages, bytes, fetches, errors, skipped (markers, aborted records)
-//	newsenrich_kafka_writer_*                           kafka-go Writer.Stats(): writes, messages, bytes, errors, retries, dials
+//	newsenrich_kafka_writer_*                           the producer's requests: writes, messages, bytes, errors, retries, dials
 //	go_*, process_*                                     Go runtime and process collectors
 package metrics
 
@@ -244,9 +244,8 @@ func (m *Metrics) Skipped(n int) { m.reader.skipped.Add(float64(n)) }
 // Rebalanced counts a consumer-group generation joined.
 func (m *Metrics) Rebalanced() { m.Rebalances.Inc() }
 
-// ObserveWriter folds one kafka-go Writer.Stats() snapshot in. kafka-go
-// resets its counters on every Stats call, so exactly one goroutine must
-// call Stats and pass the result here.
+// ObserveWriter folds in the producer's counts since its last report, in
+// the shape of kafka-go's WriterStats (only the counters are read).
 func (m *Metrics) ObserveWriter(s kafka.WriterStats) { m.writer.observe(s) }
 
 type readerStats struct {
@@ -279,12 +278,12 @@ func newWriterStats(reg *prometheus.Registry) writerStats {
 		return x
 	}
 	return writerStats{
-		writes:   c("writes_total", "kafka-go Writer: produce requests."),
-		messages: c("messages_total", "kafka-go Writer: messages written."),
-		bytes:    c("bytes_total", "kafka-go Writer: bytes written."),
-		errors:   c("errors_total", "kafka-go Writer: errors."),
-		retries:  c("retries_total", "kafka-go Writer: internal retries."),
-		dials:    c("dials_total", "kafka-go Writer: connections opened."),
+		writes:   c("writes_total", "Producer: produce requests sent (one per partition and write)."),
+		messages: c("messages_total", "Producer: records acknowledged by the brokers."),
+		bytes:    c("bytes_total", "Producer: key and value bytes acknowledged."),
+		errors:   c("errors_total", "Producer: produce requests that failed."),
+		retries:  c("retries_total", "Producer: writes retried after a failed attempt."),
+		dials:    c("dials_total", "Producer: connections opened to the brokers."),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,14 +40,9 @@ type Config struct {
 	ClientID    string
 	TLS         *tls.Config
 	SASL        sasl.Mechanism
-	// BatchTimeout is how long the writer waits to fill a batch (default
-	// 50µs). A lane hands over whatever it has ready as one synchronous
-	// batch, so the writer has nothing to wait for: over the embedded broker
-	// at 300 records/s with no NLP stage, 50µs gave p95/p99 2/5 ms against
-	// 3/7 ms with 1ms (docs/bench.md).
-	BatchTimeout time.Duration
 	// MaxMessageBytes is the largest record written (default 1000000, under
-	// Kafka's default message.max.bytes); it also caps a batch.
+	// Kafka's default message.max.bytes); it also caps the records of one
+	// produce request to a partition, which the brokers take as one batch.
 	MaxMessageBytes int
 	// Backoff bounds between retries of a failed write (default 100ms..2s).
 	BackoffMin, BackoffMax time.Duration
@@ -56,27 +52,48 @@ type Config struct {
 }
 
 // Producer writes to the output and dead-letter topics.
+//
+// It sends produce requests itself instead of going through kafka-go's
+// Writer. The Writer sends a batch only once it is full or its BatchTimeout
+// has passed, and in an idle Go process a timer shorter than a millisecond
+// fires after about one: the runtime's network poller sleeps in whole
+// milliseconds. Every paced record then waited ~1.1 ms for a batch that the
+// lane had already made. Here each Write sends one request per partition
+// (per MaxMessageBytes of records) at once.
 type Producer struct {
 	cfg       Config
 	log       *slog.Logger
 	m         Metrics
-	w         *kafka.Writer
-	solo      *kafka.Writer // batches of one record: its error is that record's own
-	soloMu    sync.Mutex    // one solo write at a time, so no other record shares its request
 	client    *kafka.Client
 	transport *kafka.Transport
+	balancer  kafka.Hash // same key -> same partition, so per-key order holds downstream
+
+	partsMu sync.Mutex
+	parts   map[string]topicParts
+
+	writes, messages, bytes, errors, retries, dials atomic.Int64
 
 	failingSince atomic.Int64 // unix nanos of the first failure since the last success; 0 when none
 	lastErr      atomic.Pointer[error]
 }
 
+// topicParts caches a topic's partition ids for the balancer.
+type topicParts struct {
+	ids []int
+	at  time.Time
+}
+
+// partsTTL is how long a topic's partition count is trusted; a failed
+// write forgets it at once.
+const partsTTL = 5 * time.Second
+
+// writeTimeout bounds one produce request.
+const writeTimeout = 10 * time.Second
+
 // New builds the producer. It connects lazily.
 func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 	if len(cfg.Brokers) == 0 || cfg.OutputTopic == "" || cfg.DLQTopic == "" {
 		return nil, errors.New("producer: brokers, output topic and dead-letter topic are required")
-	}
-	if cfg.BatchTimeout <= 0 {
-		cfg.BatchTimeout = 50 * time.Microsecond
 	}
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = 1000000
@@ -90,49 +107,15 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 	if cfg.StuckAfter <= 0 {
 		cfg.StuckAfter = 10 * time.Second
 	}
-	transport := &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second}
-	w := &kafka.Writer{
-		Addr:         kafka.TCP(cfg.Brokers...),
-		Balancer:     &kafka.Hash{}, // same key -> same partition, so per-key order holds downstream
-		RequiredAcks: kafka.RequireAll,
-		BatchTimeout: cfg.BatchTimeout,
-		BatchSize:    100,
-		// The brokers limit the size of a whole batch, not of one record.
-		BatchBytes: int64(cfg.MaxMessageBytes),
-		// Few internal attempts: Write retries the whole batch itself, with
-		// backoff, for as long as its context allows.
-		MaxAttempts:     2,
-		WriteBackoffMin: 50 * time.Millisecond,
-		WriteBackoffMax: 500 * time.Millisecond,
-		WriteTimeout:    10 * time.Second,
-		ReadTimeout:     10 * time.Second,
-		Transport:       transport,
-		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
-			log.Warn("kafka writer", "msg", truncate(fmt.Sprintf(msg, args...), 300))
-		}),
-	}
-	return &Producer{
-		cfg:       cfg,
-		log:       log,
-		m:         m,
-		w:         w,
-		solo:      soloWriter(w),
-		client:    &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 5 * time.Second, Transport: transport},
-		transport: transport,
-	}, nil
-}
-
-// soloWriter is w writing one record per produce request: kafka-go puts
-// concurrent writes to one partition into one request, which a single bad
-// record fails as a whole, so a record's own verdict needs a request of its
-// own.
-func soloWriter(w *kafka.Writer) *kafka.Writer {
-	return &kafka.Writer{
-		Addr: w.Addr, Balancer: w.Balancer, RequiredAcks: w.RequiredAcks, BatchTimeout: time.Millisecond,
-		BatchSize: 1, BatchBytes: w.BatchBytes, MaxAttempts: w.MaxAttempts,
-		WriteBackoffMin: w.WriteBackoffMin, WriteBackoffMax: w.WriteBackoffMax,
-		WriteTimeout: w.WriteTimeout, ReadTimeout: w.ReadTimeout, Transport: w.Transport, ErrorLogger: w.ErrorLogger,
-	}
+	p := &Producer{cfg: cfg, log: log, m: m, parts: map[string]topicParts{}}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	p.transport = &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second,
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			p.dials.Add(1)
+			return dialer.DialContext(ctx, network, addr)
+		}}
+	p.client = &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Timeout: 5 * time.Second, Transport: p.transport}
+	return p, nil
 }
 
 // Source is where an input record came from; it goes into the headers.
@@ -248,11 +231,10 @@ func permanent(err error) bool {
 // returned and none of msgs may be treated as delivered.
 //
 // A permanent error (MESSAGE_TOO_LARGE and the like) is settled per record:
-// kafka-go puts records of concurrent writes to one partition into one
-// produce request, which fails as a whole, so after one the records are
-// written one at a time, each in a produce request of its own, and a record
-// rejected that way is given back in a *RejectedError (everything else was
-// acknowledged).
+// the records of one partition go in one produce request, which fails as a
+// whole, so after one the records are written one at a time, each in a
+// produce request of its own, and a record rejected that way is given back
+// in a *RejectedError (everything else was acknowledged).
 //
 // producer_errors_total counts records per failed attempt;
 // producer_records_total counts each record once, when acknowledged.
@@ -267,16 +249,9 @@ func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
 		if alone && len(batch) > 1 {
 			batch = batch[:1]
 		}
-		var err error
 		wasAlone := alone
-		if alone {
-			p.soloMu.Lock()
-			err = p.solo.WriteMessages(ctx, batch...)
-			p.soloMu.Unlock()
-		} else {
-			err = p.w.WriteMessages(ctx, batch...)
-		}
-		if err == nil {
+		errs := p.produce(ctx, batch)
+		if errs == nil {
 			p.succeeded()
 			p.count(batch, p.m.Produced)
 			msgs, base, lonelyFailures = msgs[len(batch):], base+len(batch), 0
@@ -289,7 +264,7 @@ func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
 			}
 			continue
 		}
-		errs := perRecord(err, len(batch))
+		p.retries.Add(1)
 		// Retry from the first failed record on, successes after it
 		// included: re-sending those makes a duplicate, but the last copy of
 		// every key then still comes in input order.
@@ -334,34 +309,6 @@ func (p *Producer) Write(ctx context.Context, msgs ...kafka.Message) error {
 		}
 	}
 }
-
-// perRecord spreads a WriteMessages error over its n records.
-func perRecord(err error, n int) []error {
-	var werrs kafka.WriteErrors
-	if errors.As(err, &werrs) && len(werrs) == n {
-		return werrs
-	}
-	out := make([]error, n)
-	var tooLarge kafka.MessageTooLargeError
-	if errors.As(err, &tooLarge) {
-		// kafka-go refused the whole write because of one record over
-		// its batch limit: that one is rejected, the others were not tried.
-		bad := n - 1 - len(tooLarge.Remaining)
-		for i := range out {
-			out[i] = errNotTried
-		}
-		if bad >= 0 && bad < n {
-			out[bad] = err
-		}
-		return out
-	}
-	for i := range out {
-		out[i] = err
-	}
-	return out
-}
-
-var errNotTried = errors.New("not written: another record of the write is over the batch limit")
 
 // describe names a record for logs: topic, key and the input record it
 // comes from.
@@ -479,20 +426,18 @@ func (p *Producer) Check(ctx context.Context) error {
 	return nil
 }
 
-// PollStats folds the writer's stats into the metrics. Call from one
-// goroutine only (kafka-go resets counters on read).
-func (p *Producer) PollStats() { p.m.ObserveWriter(p.w.Stats()) }
-
-// Close flushes and closes the writer and the connections it used.
-func (p *Producer) Close() error {
-	err := errors.Join(p.w.Close(), p.solo.Close())
-	p.transport.CloseIdleConnections()
-	return err
+// PollStats folds the counts since the last call into the metrics. Call
+// from one goroutine only.
+func (p *Producer) PollStats() {
+	p.m.ObserveWriter(kafka.WriterStats{
+		Writes: p.writes.Swap(0), Messages: p.messages.Swap(0), Bytes: p.bytes.Swap(0),
+		Errors: p.errors.Swap(0), Retries: p.retries.Swap(0), Dials: p.dials.Swap(0),
+	})
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
+// Close closes the connections. Writes are synchronous: nothing is left to
+// flush.
+func (p *Producer) Close() error {
+	p.transport.CloseIdleConnections()
+	return nil
 }

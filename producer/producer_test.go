@@ -3,6 +3,7 @@ package producer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -18,9 +19,9 @@ import (
 )
 
 type counts struct {
-	mu             sync.Mutex
-	ok, failed     map[string]int
-	writerSnapshot int
+	mu         sync.Mutex
+	ok, failed map[string]int
+	writer     kafka.WriterStats // sums of the snapshots
 }
 
 func newCounts() *counts { return &counts{ok: map[string]int{}, failed: map[string]int{}} }
@@ -31,7 +32,15 @@ func (c *counts) ProduceFailed(topic string, n int) {
 	c.failed[topic] += n
 	c.mu.Unlock()
 }
-func (c *counts) ObserveWriter(kafka.WriterStats) { c.mu.Lock(); c.writerSnapshot++; c.mu.Unlock() }
+func (c *counts) ObserveWriter(s kafka.WriterStats) {
+	c.mu.Lock()
+	c.writer.Writes += s.Writes
+	c.writer.Messages += s.Messages
+	c.writer.Errors += s.Errors
+	c.writer.Retries += s.Retries
+	c.writer.Dials += s.Dials
+	c.mu.Unlock()
+}
 
 func (c *counts) get(m map[string]int, topic string) int {
 	c.mu.Lock()
@@ -118,6 +127,93 @@ func TestWriteRetriesUntilTheTopicIsWritable(t *testing.T) {
 	}
 	if n := len(kafkatest.Consume(t, brokers, out, 2, 10*time.Second)); n != 2 {
 		t.Fatalf("topic holds %d records, want 2", n)
+	}
+}
+
+// Downstream services rely on one key always landing in one partition, and
+// on the partition kafka-go's Hash balancer chose before: records written
+// with keys go where kafka.Hash puts them, in input order per partition.
+func TestWriteSpreadsKeysAsTheHashBalancer(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	out := kafkatest.Topic(t, brokers, "out", 4)
+	dlq := kafkatest.Topic(t, brokers, "dlq", 1)
+	c := newCounts()
+	p, err := New(Config{Brokers: brokers, OutputTopic: out, DLQTopic: dlq}, quiet(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var msgs []kafka.Message
+	for i := range 40 {
+		id := fmt.Sprintf("article-%d", i%13)
+		msgs = append(msgs, p.Enriched(id, fmt.Appendf(nil, `{"n":%d}`, i), Source{Topic: "in", Offset: int64(i)}))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := p.Write(ctx, msgs[:1]...); err != nil { // one record: sent without a hand-off
+		t.Fatal(err)
+	}
+	if err := p.Write(ctx, msgs[1:]...); err != nil { // several partitions at once
+		t.Fatal(err)
+	}
+	got := kafkatest.Consume(t, brokers, out, len(msgs), 10*time.Second)
+	if len(got) != len(msgs) {
+		t.Fatalf("topic holds %d records, want %d", len(got), len(msgs))
+	}
+	parts := []int{0, 1, 2, 3}
+	last := map[int32]int{}
+	for _, r := range got {
+		want := (&kafka.Hash{}).Balance(kafka.Message{Key: r.Key}, parts...)
+		if int(r.Partition) != want {
+			t.Errorf("key %s in partition %d, kafka.Hash says %d", r.Key, r.Partition, want)
+		}
+		var n int
+		if _, err := fmt.Sscanf(string(r.Value), `{"n":%d}`, &n); err != nil {
+			t.Fatal(err)
+		}
+		if prev, ok := last[r.Partition]; ok && n <= prev {
+			t.Errorf("partition %d: record %d after %d", r.Partition, n, prev)
+		}
+		last[r.Partition] = n
+	}
+	if len(last) < 2 {
+		t.Fatalf("all records in %d partition(s): the test needs keys spread", len(last))
+	}
+}
+
+// The brokers take one produce request's records for a partition as one
+// batch and refuse a batch over max.message.bytes, so a write's records for
+// one partition are cut into requests of at most MaxMessageBytes.
+func TestWriteCutsAPartitionsRecordsAtMaxMessageBytes(t *testing.T) {
+	brokers := kafkatest.Brokers(t)
+	out := kafkatest.Topic(t, brokers, "out", 1)
+	dlq := kafkatest.Topic(t, brokers, "dlq", 1)
+	c := newCounts()
+	p, err := New(Config{Brokers: brokers, OutputTopic: out, DLQTopic: dlq, MaxMessageBytes: 3000}, quiet(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var msgs []kafka.Message
+	for i := range 10 {
+		v := fmt.Appendf(nil, `{"n":%d,"pad":"%s"}`, i, strings.Repeat("x", 900))
+		msgs = append(msgs, p.Enriched("same-key", v, Source{Topic: "in", Offset: int64(i)}))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := p.Write(ctx, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	p.PollStats()
+	per := 3000 / Size(msgs[0]) // records that fit in one request
+	if want := int64((len(msgs) + per - 1) / per); c.writer.Writes != want || c.writer.Messages != int64(len(msgs)) {
+		t.Fatalf("%d requests for %d records, want %d requests for %d", c.writer.Writes, c.writer.Messages, want, len(msgs))
+	}
+	got := kafkatest.Consume(t, brokers, out, len(msgs), 10*time.Second)
+	for i, r := range got {
+		if !strings.HasPrefix(string(r.Value), fmt.Sprintf(`{"n":%d,`, i)) {
+			t.Fatalf("record %d is %.20s", i, r.Value)
+		}
 	}
 }
 
