@@ -110,6 +110,13 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 	p := &Producer{cfg: cfg, log: log, m: m, parts: map[string]topicParts{}}
 	dialer := &net.Dialer{Timeout: 10 * time.Second}
 	p.transport = &kafka.Transport{ClientID: cfg.ClientID, TLS: cfg.TLS, SASL: cfg.SASL, DialTimeout: 10 * time.Second,
+		// The transport refuses a produce request by itself while its
+		// cached metadata gives the partition no leader, and refreshes
+		// that cache at a random moment within the TTL: with the default
+		// 6s a restarted broker went unused for up to 5s after it was
+		// back. Only the two topics are refreshed.
+		MetadataTTL:    2 * time.Second,
+		MetadataTopics: []string{cfg.OutputTopic, cfg.DLQTopic},
 		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			p.dials.Add(1)
 			return dialer.DialContext(ctx, network, addr)
