@@ -249,6 +249,16 @@ func (r *run) isTitleOf(k int) bool {
 
 // nameBetween reports a person's name filling tokens [a, b) exactly.
 func (r *run) nameBetween(a, b int) (np, bool) {
+	n, ok := r.namePhraseBetween(a, b)
+	if !ok || !r.isPersonName(n) {
+		return np{}, false
+	}
+	return n, true
+}
+
+// namePhraseBetween returns the name phrase that is exactly a..b, whoever
+// it names.
+func (r *run) namePhraseBetween(a, b int) (np, bool) {
 	if b-a < 1 || b-a > 6 {
 		return np{}, false
 	}
@@ -258,7 +268,7 @@ func (r *run) nameBetween(a, b int) (np, bool) {
 		}
 	}
 	n, ok := r.nameEndingAt(b-1, a)
-	if !ok || n.a != a || !r.isPersonName(n) {
+	if !ok || n.a != a || n.kind != npName {
 		return np{}, false
 	}
 	return n, true
@@ -495,8 +505,13 @@ func (r *run) descRight(k, hi int) (np, bool) {
 			} else {
 				headEnd, kind = j+1, npOtherDesc
 			}
-			// a compound head goes on ("campaign manager"), anything
+			// a compound head goes on ("campaign manager"), and so does
+			// a possessor's person ("the council's leader"); anything
 			// else after a head is the predicate
+			if j+2 < hi && r.isClitic(j+1) && r.cls(j+2)&cPersonRole != 0 {
+				j++
+				continue
+			}
 			if j+1 < hi && r.cls(j+1)&(cPersonRole|cOtherRole) == 0 {
 				break
 			}

@@ -143,6 +143,14 @@ func TestPatterns(t *testing.T) {
 			[]wantQuote{{"key factor", "U.S. Attorney John Bash", "John Bash", "according to"}}},
 		{"according to him", `Yahya Sarea spoke on television. According to him, it was done with the help of "honourable people inside the kingdom".`,
 			[]wantQuote{{"honourable", "him", "Yahya Sarea", "according to"}}},
+		{"apposition after a possessive", `"We are proud of our students," said the university's chancellor, Pradeep Rao, on Monday.`,
+			[]wantQuote{{"proud", "the university's chancellor", "Pradeep Rao", "said"}}},
+		{"apposition after a possessive, subject", `The university's chancellor, Pradeep Rao, said "we are proud of our students".`,
+			[]wantQuote{{"proud", "The university's chancellor", "Pradeep Rao", "said"}}},
+		{"a relative named in apposition", `Karim Selim drowned in 2015. "This day is very hard for me," said his father, Omar Selim, after the ceremony.`,
+			[]wantQuote{{"very hard", "his father", "Omar Selim", "said"}}},
+		{"a possessor's person", `"The vote is lost," said the council's leader, who asked not to be named.`,
+			[]wantQuote{{"vote is lost", "the council's leader", "the council's leader", "said"}}},
 		{"title excluded", `He appeared on "Face the Nation" on Sunday.`, nil},
 		{"nickname excluded", `Rep. Robert C. "Bobby" Scott spoke at the event.`, nil},
 		{"attribute excluded", `<tweet author="carlquintanilla">text</tweet>`, nil},
@@ -214,6 +222,25 @@ func TestEntityLinking(t *testing.T) {
 	for _, q := range testX.Quotes(text.New(body), nil) {
 		if q.Speaker == nil || q.Speaker.Entity != -1 || q.Speaker.Name != "Mark Rutte" {
 			t.Errorf("no-entity speaker %+v, want Mark Rutte with entity -1", q.Speaker)
+		}
+	}
+}
+
+// A description's apposition names the speaker only when it is no place or
+// organisation: "the town's mayor, Port Hope," is a place.
+func TestAppositionThatIsAPlaceNamesNobody(t *testing.T) {
+	for _, tc := range []struct {
+		typ, want string
+	}{
+		{event.TypePerson, "Port Hope"},
+		{event.TypeGPE, "the town's mayor"},
+	} {
+		body := `"We print every week," said the town's mayor, Port Hope. Nothing else.`
+		at := strings.Index(body, "Port Hope")
+		ents := []event.Entity{{Text: "Port Hope", Type: tc.typ, Count: 1, Mentions: []event.Mention{{Start: at, End: at + 9, Text: "Port Hope"}}}}
+		got := testX.Quotes(text.New(body), ents)
+		if len(got) != 1 || got[0].Speaker == nil || got[0].Speaker.Name != tc.want {
+			t.Errorf("%s: got %s, want speaker %q", tc.typ, dump(got), tc.want)
 		}
 	}
 }

@@ -65,6 +65,13 @@ func (r *run) resolve(n np) speakerRef {
 		if r.cls(n.b-1)&cPlural != 0 {
 			return ref
 		}
+		// "the university's chancellor, Jane Roe," names the person
+		// outright; only without a name is she looked for nearby
+		if m, ok := r.namedAfter(n.b); ok {
+			named := r.resolve(m)
+			ref.name, ref.entity = named.name, named.entity
+			return ref
+		}
 		g := class(0)
 		for k := n.a; k < n.b; k++ {
 			g |= r.cls(k) & (cMale | cFemale)
@@ -92,7 +99,7 @@ func (r *run) introduces(a int) bool {
 	return false
 }
 
-// namedAfter finds the name an indefinite description ending before b is
+// namedAfter finds the name a description ending before b is
 // given: an apposition (", Jane Q. Roe,") or "named", "called" or "the
 // pseudonym" within a few words.
 func (r *run) namedAfter(b int) (np, bool) {
@@ -103,7 +110,14 @@ func (r *run) namedAfter(b int) (np, bool) {
 		for e := b + 2; e < len(r.toks) && e <= b+7; e++ {
 			if r.toks[e].Kind != text.Word {
 				if r.isPunct(e, ',') || r.isPunct(e, '.') {
-					return r.nameBetween(b+1, e)
+					// set off by commas after a person's description, a
+					// full name is hers even when the name lists lack its
+					// first name ("the chancellor, Pradeep Rao,")
+					n, ok := r.namePhraseBetween(b+1, e)
+					if ok && (e-b-1 >= 2 && !r.otherEntity(n) || r.isPersonName(n)) {
+						return n, true
+					}
+					return np{}, false
 				}
 				break
 			}
@@ -120,6 +134,13 @@ func (r *run) namedAfter(b int) (np, bool) {
 		}
 	}
 	return np{}, false
+}
+
+// otherEntity reports a name phrase the entity stage found to be no
+// person: a place or an organisation ("the mayor's office, Los Angeles").
+func (r *run) otherEntity(n np) bool {
+	e := r.link(int(r.toks[n.a].Start), int(r.toks[n.b-1].End), "")
+	return e >= 0 && r.ents[e].Type != event.TypePerson
 }
 
 func (r *run) isTitleTok(k int) bool {
