@@ -51,7 +51,7 @@ words/s. The scoring is a port of shared/tools/score.py.
 	fs.BoolVar(&j.JSON, "json", false, "print the reports as JSON instead of tables")
 	fs.BoolVar(&j.Markdown, "markdown", false, "print one Markdown table of the headline figures, one column per engine")
 	fs.StringVar(&j.JSONOut, "json-out", "", "also write the JSON reports to this file")
-	fs.StringVar(&j.PredOut, "pred-out", "", "write predictions JSONL here (a directory when several sets or engines run)")
+	fs.StringVar(&j.PredOut, "pred-out", "", "write predictions JSONL here (a directory, one file per set, view and engine, when several sets or engines run or when it names a directory or ends in /)")
 	fs.StringVar(&j.PredIn, "pred", "", "score this predictions JSONL instead of running an engine (one set)")
 	fs.StringVar(&j.Score.MapName, "map", "", "NER type map: conll | onto | none | A=B,C=D (default: as score.py)")
 	fs.Float64Var(&minScore, "topic-min-score", -1, "ignore predicted topics scored below this (-1 = keep all)")

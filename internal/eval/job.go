@@ -84,7 +84,7 @@ type Job struct {
 	JSON     bool   // print the reports as JSON
 	Markdown bool   // print one Markdown table of the headline figures
 	JSONOut  string // also write the JSON reports here
-	PredOut  string // write predictions here (a directory when several sets or engines run)
+	PredOut  string // write predictions here (a directory when several sets or engines run, or when it is one)
 
 	FloorsFile string   // JSON file of floors
 	Mins       []string // [set:]figure=min floors
@@ -220,7 +220,10 @@ func (j Job) Run(ctx context.Context, stdout, stderr io.Writer) error {
 // score runs the engines (or reads the predictions) over every set and its
 // views, building each engine once.
 func (j Job) score(ctx context.Context, todo []setPaths, stderr io.Writer) ([]*Report, error) {
-	multi := len(todo)*len(j.Engines) > 1
+	// Predictions go into a directory, one file per set, view and engine,
+	// when several sets or engines run or when --pred-out names a directory
+	// (so that one set's views can be written too).
+	multi := len(todo)*len(j.Engines) > 1 || isDir(j.PredOut)
 	// The worker's decode limits, so eval sees what production sees.
 	cfg := processor.Config{
 		Decode:  decode.Limits{MaxBytes: j.MaxBytes},
@@ -360,4 +363,17 @@ func writeFile(path string, f func(io.Writer) error) error {
 		return err
 	}
 	return out.Close()
+}
+
+// isDir reports a path that is a directory, or is meant as one (a trailing
+// separator).
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return true
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

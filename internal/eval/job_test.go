@@ -95,6 +95,30 @@ func TestJobRunsEngines(t *testing.T) {
 	}
 }
 
+// A --pred-out directory gets one set's views too; a file only the set.
+func TestJobPredOutDirectoryHoldsTheViews(t *testing.T) {
+	dir := t.TempDir()
+	j := Job{Articles: filepath.Join("testdata", "tiny.articles.jsonl"), Engines: []string{"none"}, Workers: 1,
+		Views: true, PredOut: dir + string(filepath.Separator)}
+	var stdout, stderr bytes.Buffer
+	if err := j.Run(context.Background(), &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, name := range []string{"tiny", "tiny@headline", "tiny@lead"} {
+		if _, err := os.Stat(filepath.Join(dir, name+".none.pred.jsonl")); err != nil {
+			t.Error(err)
+		}
+	}
+	file := filepath.Join(dir, "one.pred.jsonl")
+	j.PredOut = file
+	if err := j.Run(context.Background(), &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+		t.Fatalf("a --pred-out file: %v", err)
+	}
+}
+
 func TestJobRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name string
