@@ -240,6 +240,7 @@ func TestMatching(t *testing.T) {
 		{"-es fallback keeps phrases", "", "a plane crashes", nil, "medtop:03000000", func(v float64) bool { return v >= 3 }},
 		{"the pandemic's names", "", "COVID-19 and the coronavirus", nil, "medtop:07000000", func(v float64) bool { return v >= 6 }},
 		{"a tropical depression is weather, not health", "", "Tropical Depression Three approaches Florida", nil, "medtop:17000000", func(v float64) bool { return v >= 3 }},
+		{"a player that is a device is technology", "", "cheap media players", nil, "medtop:13000000", func(v float64) bool { return v >= 3 }},
 		{"capitalised Labour is the party", "", "the vote went to Labour", nil, "medtop:09000000", func(v float64) bool { return v == 0 }},
 		{"lower-case labour is work", "", "cheap labour", nil, "medtop:09000000", func(v float64) bool { return v > 0 }},
 		{"phrase counts", "", "the box office", nil, "medtop:01000000", func(v float64) bool { return v >= 3 }},
