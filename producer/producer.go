@@ -114,8 +114,10 @@ func New(cfg Config, log *slog.Logger, m Metrics) (*Producer, error) {
 		// cached metadata gives the partition no leader, and refreshes
 		// that cache at a random moment within the TTL: with the default
 		// 6s a restarted broker went unused for up to 5s after it was
-		// back. Only the two topics are refreshed.
-		MetadataTTL:    2 * time.Second,
+		// back, and a retry's backoff (up to 2s) can meet a stale cache
+		// twice. Only the two topics are refreshed, so a short TTL is a
+		// small request.
+		MetadataTTL:    time.Second,
 		MetadataTopics: []string{cfg.OutputTopic, cfg.DLQTopic},
 		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			p.dials.Add(1)
