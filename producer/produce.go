@@ -38,15 +38,27 @@ func (p *Producer) produce(ctx context.Context, msgs []kafka.Message) []error {
 	errs := make([]error, len(msgs))
 	var parts [][]request // per partition, its requests in order
 	where := map[topicPartition]int{}
+	// A write's records mostly share one topic: its partitions are
+	// looked up once.
+	var (
+		topic  string
+		ids    []int
+		idsErr error
+		looked bool
+	)
 	for i := range msgs {
 		m := &msgs[i]
-		if Size(*m) > p.cfg.MaxMessageBytes {
+		size := Size(*m)
+		if size > p.cfg.MaxMessageBytes {
 			errs[i] = kafka.MessageTooLargeError{Message: *m}
 			continue
 		}
-		ids, err := p.partitions(ctx, m.Topic)
-		if err != nil {
-			errs[i] = err
+		if !looked || m.Topic != topic {
+			looked, topic = true, m.Topic
+			ids, idsErr = p.partitions(ctx, topic)
+		}
+		if idsErr != nil {
+			errs[i] = idsErr
 			continue
 		}
 		part := p.balancer.Balance(*m, ids...)
@@ -59,12 +71,12 @@ func (p *Producer) produce(ctx context.Context, msgs []kafka.Message) []error {
 		}
 		reqs := parts[j]
 		last := &reqs[len(reqs)-1]
-		if len(last.idx) > 0 && last.size+Size(*m) > p.cfg.MaxMessageBytes {
+		if len(last.idx) > 0 && last.size+size > p.cfg.MaxMessageBytes {
 			reqs = append(reqs, request{topic: m.Topic, partition: part})
 			last = &reqs[len(reqs)-1]
 		}
 		last.idx = append(last.idx, i)
-		last.size += Size(*m)
+		last.size += size
 		parts[j] = reqs
 	}
 	sendAll := func(reqs []request) {

@@ -371,7 +371,7 @@ func isDir(path string) bool {
 	if path == "" {
 		return false
 	}
-	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+	if os.IsPathSeparator(path[len(path)-1]) {
 		return true
 	}
 	fi, err := os.Stat(path)

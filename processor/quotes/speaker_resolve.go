@@ -53,23 +53,20 @@ func (r *run) resolve(n np) speakerRef {
 		}
 		r.resolvePerson(&ref, n.a, g)
 	case npPersonDesc:
-		if r.introduces(n.a) {
-			// "Another critic, Jane Q. Roe,", "a protester using the
-			// pseudonym Kat": the name given with it
+		// The name given with a description is its speaker: "Another
+		// critic, Jane Q. Roe,", "a protester using the pseudonym Kat",
+		// "the university's chancellor, Jane Roe,". Without one, an
+		// indefinite or plural description stays as written and only a
+		// definite one is looked for nearby.
+		indefinite, plural := r.introduces(n.a), r.cls(n.b-1)&cPlural != 0
+		if indefinite || !plural {
 			if m, ok := r.namedAfter(n.b); ok {
 				named := r.resolve(m)
 				ref.name, ref.entity = named.name, named.entity
+				return ref
 			}
-			return ref
 		}
-		if r.cls(n.b-1)&cPlural != 0 {
-			return ref
-		}
-		// "the university's chancellor, Jane Roe," names the person
-		// outright; only without a name is she looked for nearby
-		if m, ok := r.namedAfter(n.b); ok {
-			named := r.resolve(m)
-			ref.name, ref.entity = named.name, named.entity
+		if indefinite || plural {
 			return ref
 		}
 		g := class(0)

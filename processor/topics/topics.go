@@ -161,8 +161,8 @@ type scratch struct {
 	nnames       int
 	seen         [maxSeenNames]uint64 // keys of the known names counted
 	nseen        int
-	others       []uint64 // what the headline lookup reads of the entity stage's names (readEntities)
-	persons      []string
+	others       []uint64 // keys of the entity stage's places, events, works and products (readEntities)
+	persons      []string // the entity stage's names of people, mentions included (readEntities)
 	entitiesRead bool
 	title, body  text.Doc // the title and body without credits (trimDoc)
 	// the body's credits end at creditBefore and start at creditAfter
