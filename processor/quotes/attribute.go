@@ -2,6 +2,7 @@ package quotes
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/newsenrich/newsenrich/processor/text"
 )
@@ -44,6 +45,15 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	if r.isParticiple(k) && r.toks[j].Kind == text.Punct {
 		return np{}, false
 	}
+	// "Some of the protesters Wikinews interviewed said": a relative
+	// clause without "who" or "that" sits between the subject and the verb
+	if r.isLower(j) && strings.HasSuffix(r.tokText(j), "ed") && r.cls(j)&(cPersonRole|cOtherRole) == 0 && j-1 > lo {
+		if rel, ok := r.npEndingAt(j-1, lo, 0); ok && rel.a > lo && (rel.kind == npName || rel.kind == npPron) {
+			if m, ok := r.npLeft(rel.a, lo); ok {
+				return m, true
+			}
+		}
+	}
 	n, ok := r.npEndingAt(j, lo, 0)
 	if !ok {
 		return n, false
@@ -60,12 +70,10 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		if p, ok := r.personBeforeOf(n.a, lo); ok {
 			return p, true
 		}
-		// "One of the users said": one of a group, not the group
-		if n.kind == npPersonDesc && r.cls(n.b-1)&cPlural != 0 && n.a-2 >= lo && r.tokText(n.a-1) == "of" {
-			switch r.tokText(n.a - 2) {
-			case "one", "One":
-				return np{a: n.a - 2, b: n.b, kind: npPersonDesc}, true
-			}
+		// "One of the users said", "Some of the protesters said": part of
+		// a group, not the group
+		if n.kind == npPersonDesc && r.cls(n.b-1)&cPlural != 0 && n.a-2 >= lo && r.tokText(n.a-1) == "of" && isPartitive(r.tokText(n.a-2)) {
+			return np{a: n.a - 2, b: n.b, kind: npPersonDesc}, true
 		}
 		// "Lucy Hart of The Daily Record told": the capitalised run spans the
 		// "of"; the person before it is the subject
@@ -163,7 +171,9 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 			// names no person is the subject
 			if j-1 >= lo {
 				if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
-					if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) {
+					// "The Vice President, Mike Pence, said": a phrase headed by
+					// a title names a role, not a person
+					if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) || out.kind == npName && r.isTitleTok(out.b-1) {
 						return in, true
 					}
 				}
@@ -213,6 +223,13 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 		}
 		n := np{a: j, b: j + 1, kind: npPron}
 		if ante, ok := r.npEndingAt(i, lo, depth+1); ok && ante.kind != npPron {
+			// "They released a statement which said": whoever released
+			// the document speaks through it
+			if ante.kind == npOtherDesc && ante.a-1 > lo && isReleaseVerb(r.tokText(ante.a-1)) {
+				if by, ok := r.npLeft(ante.a-1, lo); ok {
+					return by, true
+				}
+			}
 			n.anteA, n.anteB, n.anteKind = ante.a, ante.b, ante.kind
 			return n, true
 		}
@@ -419,6 +436,13 @@ func (r *run) npRight(k, hi int) (np, bool) {
 		if j < hi && r.isClitic(j) {
 			// "said Trump's spokesman"
 			if n, ok := r.descRight(j+1, hi); ok {
+				// "writes Huber's longtime tag team partner Erick Rowan":
+				// the person the description introduces speaks
+				if n.b < hi && r.isUpperWord(n.b) {
+					if m, ok := r.npRight(n.b, hi); ok && r.isPersonName(m) {
+						return m, true
+					}
+				}
 				return np{a: k, b: n.b, kind: n.kind}, true
 			}
 		}
@@ -450,11 +474,13 @@ func (r *run) npRight(k, hi int) (np, bool) {
 // roleThenName reads one to three lower-case role words ("editor",
 // "deputy director") starting at j and the person's name after them.
 func (r *run) roleThenName(j, hi int) (np, bool) {
+	// the role may follow a modifier: "Democratic presidential nominee
+	// Hillary Clinton"
 	i := j
-	for i < hi && i < j+3 && r.isLower(i) && r.cls(i)&(cTitle|cPersonRole) != 0 && r.cls(i)&cPlural == 0 {
+	for i < hi && i < j+3 && r.isLower(i) && r.cls(i)&cPlural == 0 && r.cls(i)&(cNPStop|cVerb|cSkip|cDet|cPron|cPrep) == 0 {
 		i++
 	}
-	if i == j || i >= hi || !r.isUpperWord(i) {
+	if i == j || i >= hi || !r.isUpperWord(i) || r.cls(i-1)&(cTitle|cPersonRole) == 0 {
 		return np{}, false
 	}
 	m, ok := r.npRight(i, hi)
@@ -526,4 +552,23 @@ func (r *run) descRight(k, hi int) (np, bool) {
 		return np{}, false // no head noun: "the so-called"
 	}
 	return np{a: k, b: headEnd, kind: kind}, true
+}
+
+// isReleaseVerb reports verbs that put out a document: "issued a statement".
+func isReleaseVerb(w string) bool {
+	switch w {
+	case "released", "issued", "published", "posted", "sent", "shared", "put", "circulated":
+		return true
+	}
+	return false
+}
+
+// isPartitive reports a word that takes part of a group: "one of the
+// users", "some of the protesters".
+func isPartitive(w string) bool {
+	switch strings.ToLower(w) {
+	case "one", "some", "many", "most", "several", "few", "all", "both", "each", "none", "two", "three", "four", "five":
+		return true
+	}
+	return false
 }

@@ -191,6 +191,9 @@ func (r *run) runAt(a, b int) nameRun {
 func (r *run) canonical(nr nameRun) string {
 	best := nr
 	if best.b-best.a == 1 {
+		if full, ok := r.spelledOut(best.a); ok {
+			return full
+		}
 		if c, ok := r.sc.canon[nr.surname]; ok && r.sc.names[c].b-r.sc.names[c].a > 1 {
 			best = r.sc.names[c]
 		}
@@ -205,4 +208,54 @@ func firstWord(s string) string {
 		}
 	}
 	return s
+}
+
+// spelledOut returns the name an acronym at token k stands for where the
+// article defines it: "the Syrian Democratic Forces (SDF)" makes "SDF" the
+// Syrian Democratic Forces. The initials of the capitalised words before
+// the parenthesis must spell the acronym.
+func (r *run) spelledOut(k int) (string, bool) {
+	t := r.toks[k]
+	abbr := r.d.Text[t.Start:t.End]
+	if t.Flags&text.AllUpper == 0 || len(abbr) < 2 || len(abbr) > 6 {
+		return "", false
+	}
+	if !r.acrosReady {
+		// indexed once per article, so that many quotes stay linear
+		r.acrosReady = true
+		r.sc.acros = r.sc.acros[:0]
+		for i := 1; i+1 < len(r.toks); i++ {
+			if r.toks[i].Flags&text.AllUpper != 0 && r.isPunct(i-1, '(') && r.isPunct(i+1, ')') {
+				r.sc.acros = append(r.sc.acros, i)
+			}
+		}
+	}
+	for _, i := range r.sc.acros {
+		if r.tokText(i) != abbr {
+			continue
+		}
+		// walk back over the capitalised words (and "of", "for", "and")
+		// whose initials spell the acronym, last letter first
+		n, a := len(abbr), i-1
+		for j := i - 2; j >= 0 && n > 0; j-- {
+			w := r.tokText(j)
+			if r.toks[j].Kind != text.Word {
+				break
+			}
+			if r.isLower(j) {
+				if w == "of" || w == "for" || w == "and" || w == "the" {
+					continue
+				}
+				break
+			}
+			if w[0] != abbr[n-1] {
+				break
+			}
+			n, a = n-1, j
+		}
+		if n == 0 {
+			return r.d.Text[r.toks[a].Start:r.toks[i-2].End], true
+		}
+	}
+	return "", false
 }

@@ -150,6 +150,7 @@ type scratch struct {
 	last  map[string]int // last word of a PERSON/ORG entity name -> entity
 	lower map[string]struct{}
 	mid   map[string]struct{}
+	acros []int // tokens that define an acronym: "(SDF)"
 }
 
 // mentionRef is an entity mention in the sorted lookup table.
@@ -182,7 +183,7 @@ func (x *Extractor) Quotes(doc *text.Doc, entities []event.Entity) []event.Quote
 		return nil
 	}
 	sc.names = sc.names[:0]
-	r.namesReady = false
+	r.namesReady, r.acrosReady = false, false
 	sc.ments = sc.ments[:0]
 	sc.keep = sc.keep[:0]
 	var prev *found
@@ -242,6 +243,7 @@ type run struct {
 	ents       []event.Entity
 	sc         *scratch
 	namesReady bool
+	acrosReady bool
 	entsReady  bool
 	lowerReady bool
 	midReady   bool

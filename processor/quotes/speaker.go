@@ -34,6 +34,13 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 	)
 	if a, ok = r.after(q); ok {
 		imm = true
+		if a.cue == "according to" && !r.startsSentence(q.open) {
+			// "Pelosi called Trump's conduct a “breach …,” according to
+			// NBC": the one reported reporting speaks, not the outlet
+			if m, found, _ := r.embeddedLeft(q, qi); found && m.cue != "according to" {
+				a = m
+			}
+		}
 	} else if a, ok = r.before(q); ok {
 		imm = true
 	}
@@ -71,6 +78,12 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 		return found{}, false // scare quote without a speech cue
 	}
 	startsSentence := r.startsSentence(q.open)
+	if startsSentence {
+		if a, ok := r.previousSentenceCue(q, qi); ok {
+			f.spk, f.hasSpk, f.cue = r.resolve(a.n), true, a.cue
+			return f, true
+		}
+	}
 	if startsSentence && prev != nil && prev.hasSpk && r.breaksBetween(prev.q.last, q.open) <= r.x.cfg.CarryParagraphs {
 		f.spk, f.hasSpk, f.carried = prev.spk, true, true
 		return f, true
@@ -86,6 +99,40 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 		f.spk, f.hasSpk, f.carried = prev.spk, true, true
 	}
 	return f, true
+}
+
+// previousSentenceCue reads the speaker of a quote that opens its own
+// sentence without a cue from the sentence just before it, in the same
+// paragraph, when that sentence reports someone speaking and holds no quote:
+// "Rhys-Davies broke news when he revealed that a reboot is considered.
+// “Jerry and I are talking to NBC …”". That speaker beats one carried over
+// from an earlier quote: the sentence between them introduced someone new.
+func (r *run) previousSentenceCue(q rawQuote, qi int) (attribution, bool) {
+	if q.open == 0 {
+		return attribution{}, false
+	}
+	ps := r.sentStart(q.open - 1)
+	if ps >= q.open || r.breaksBetween(ps, q.open) > 0 || qi > 0 && r.sc.raw[qi-1].last >= ps {
+		return attribution{}, false
+	}
+	for k := ps; k < q.open; k++ {
+		if r.isCue(k) && r.negated(k, ps) {
+			return attribution{}, false // "He didn't suggest retaliation." reports no speech
+		}
+	}
+	a, ok, _ := r.cueLeft(ps, q.open, qi)
+	return a, ok
+}
+
+// negated reports a negation within two tokens before verb k, not before lo.
+func (r *run) negated(k, lo int) bool {
+	for j := k - 1; j >= lo && j >= k-2; j-- {
+		switch w := r.tokText(j); {
+		case w == "not", w == "never", strings.HasSuffix(w, "n't"), strings.HasSuffix(w, "n’t"):
+			return true
+		}
+	}
+	return false
 }
 
 // isNamingCue reports verbs that introduce a name or label in quotation

@@ -87,7 +87,9 @@ func (r *run) accordingTo(k, hi int) (np, bool) {
 	}
 	for t := m.b; t < hi && t < m.b+5; t++ {
 		if r.toks[t].Kind == text.Word && r.tokText(t) == "by" {
-			if p, ok := r.npRight(t+1, hi); ok && (p.kind == npName || p.kind == npPersonDesc) {
+			// "a statement released by Erdogan's office": whoever
+			// released the document speaks through it
+			if p, ok := r.npRight(t+1, hi); ok {
 				return p, true
 			}
 			break
@@ -102,9 +104,15 @@ func (r *run) accordingTo(k, hi int) (np, bool) {
 // he said … belongs to Flynn. The scan stops at an earlier quote in the
 // sentence, whose speaker then carries over ("called it “A” and “B”").
 func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped bool) {
-	s := r.sentStart(q.open)
-	lo := max(s, q.open-r.x.cfg.Window)
-	for v := q.open - 1; v >= lo; v-- {
+	return r.cueLeft(r.sentStart(q.open), q.open, qi)
+}
+
+// cueLeft scans tokens [s, end) of one sentence right to left for the
+// outermost speech verb and returns its speaker; qi is the index of the
+// quote at or after end, whose predecessor stops the scan.
+func (r *run) cueLeft(s, end, qi int) (best attribution, found, stopped bool) {
+	lo := max(s, end-r.x.cfg.Window)
+	for v := end - 1; v >= lo; v-- {
 		if qi > 0 && r.sc.raw[qi-1].last >= v {
 			stopped = true
 			break
@@ -118,7 +126,7 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 			if found {
 				continue
 			}
-			if m, ok := r.accordingTo(v+2, q.open); ok {
+			if m, ok := r.accordingTo(v+2, end); ok {
 				best, found = attribution{m, "according to"}, true
 			}
 			continue
@@ -126,7 +134,7 @@ func (r *run) embeddedLeft(q rawQuote, qi int) (best attribution, found, stopped
 		if !r.isCue(v) {
 			continue
 		}
-		if m, ok := r.passiveAgent(v, q.open); ok {
+		if m, ok := r.passiveAgent(v, end); ok {
 			best, found = attribution{m, r.tokText(v)}, true
 			continue
 		}
@@ -195,6 +203,10 @@ func (r *run) subject(s, limit int) (np, bool) {
 			continue
 		}
 		c := r.cls(k)
+		if k+1 < limit && r.cls(k+1)&cMonth != 0 && isTimeDeterminer(r.tokText(k)) {
+			k++ // "This Wednesday Greek Foreign Minister George Katrougalos …": a time, not a description
+			continue
+		}
 		if c&cPron != 0 && r.isLowerOrSentStart(k) {
 			if w := r.tokText(k); (w == "it" || w == "It") && !r.actingIt(k, limit) || w == "who" || w == "Who" || k > s && r.cls(k-1)&cPrep != 0 {
 				continue
@@ -205,6 +217,9 @@ func (r *run) subject(s, limit int) (np, bool) {
 			continue // a heading in capitals
 		}
 		afterPrep := k > s && r.cls(k-1)&cPrep != 0
+		if c&cPrep != 0 {
+			continue // "Regarding Trump's phone call, …": what follows is its object
+		}
 		if r.isUpperWord(k) && (c&(cCapStop|cMonth) == 0 || c&cTitle != 0) {
 			if m, ok := r.npRight(k, limit); ok {
 				if !afterPrep {
@@ -225,4 +240,14 @@ func (r *run) subject(s, limit int) (np, bool) {
 		}
 	}
 	return np{}, false
+}
+
+// isTimeDeterminer reports a word that makes a day or month name a time:
+// "this Wednesday", "last March".
+func isTimeDeterminer(w string) bool {
+	switch w {
+	case "this", "This", "last", "Last", "next", "Next", "that", "That", "every", "Every", "early", "Early", "late", "Late":
+		return true
+	}
+	return false
 }

@@ -163,6 +163,11 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 	i, _ := slices.BinarySearchFunc(names, k, func(nr nameRun, k int) int { return nr.a - k })
 	i--
 	best, bestSent := -1, -1
+	// A person named in an "of" phrase ("the character of Anya Jenkins",
+	// "the first two seasons of Sailor Moon") is what the sentence is
+	// about, rarely who speaks next: a pronoun prefers a person named
+	// otherwise earlier in the same paragraph.
+	ofOnly := -1
 	// the nearest few hundred names are plenty, and keep adversarial
 	// articles linear
 	for stop := max(0, i-300); i >= stop; i-- {
@@ -173,6 +178,14 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 		if g != 0 && nr.gender != 0 && nr.gender != g {
 			continue
 		}
+		if best < 0 && ofOnly < 0 && r.afterOf(nr.a) {
+			ofOnly = i
+			continue
+		}
+		if best < 0 && ofOnly >= 0 && r.breaksBetween(nr.a, names[ofOnly].a) > 0 {
+			best, bestSent = ofOnly, r.d.SentenceOf(names[ofOnly].a)
+			break
+		}
 		sent := r.d.SentenceOf(nr.a)
 		if best >= 0 && sent != bestSent {
 			break // an earlier sentence: the latest one with a person decides
@@ -180,6 +193,9 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 		if best < 0 || !r.afterPrep(nr.a) || r.afterPrep(names[best].a) {
 			best, bestSent = i, sent
 		}
+	}
+	if best < 0 {
+		best = ofOnly
 	}
 	if best < 0 {
 		return
@@ -191,6 +207,23 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 		return
 	}
 	ref.name = r.canonical(*nr)
+}
+
+// afterOf reports a name governed by "of", possibly through a title or
+// determiner.
+func (r *run) afterOf(a int) bool {
+	for p := a - 1; p >= 0 && p >= a-3; p-- {
+		if r.toks[p].Kind != text.Word {
+			return false
+		}
+		if r.tokText(p) == "of" {
+			return true
+		}
+		if c := r.cls(p); c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
+			return false
+		}
+	}
+	return false
 }
 
 // afterPrep reports a name governed by a preposition, possibly through a
