@@ -145,7 +145,7 @@ func goldDoc(body string, spans []byteSpan) Doc {
 
 // DevIDs reads the ids of the articles with entity annotations in the gold
 // files in dir (the development sets), so that training can refuse them. A
-// set that scores only quotes and speakers (modern-dev-c and -d, drawn from the
+// set that scores only quotes and speakers (modern-dev-c, -d and -e, drawn from the
 // training articles) holds no entities and takes nothing from training.
 func DevIDs(dir string) (map[string]bool, error) {
 	m, err := filepath.Glob(filepath.Join(dir, "*.gold.jsonl"))
