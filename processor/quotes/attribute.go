@@ -66,9 +66,14 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		// Holland of the UK's National Crime Agency (NCA) said", "Crystal
 		// C'Bearing of the tribal historic preservation office said": the
 		// person before "of" is the subject, the organisation after it
-		// only says where they work
-		if p, ok := r.personBeforeOf(n.a, lo); ok {
+		// only says where they work; but in "speaker of the parliament Ali
+		// Larijani wrote" the name right after the role noun is the subject
+		if p, ok := r.personBeforeOf(n.a, lo); ok && !r.namedAfterRoleNoun(n, lo) {
 			return p, true
+		}
+		// "Part of the judge's statement reads": the document speaks
+		if n.a-2 >= lo && r.tokText(n.a-1) == "of" && isPartOf(r.tokText(n.a-2)) {
+			return n, true
 		}
 		// "One of the users said", "Some of the protesters said": part of
 		// a group, not the group
@@ -82,7 +87,7 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 		}
 		// "Erwin Chemerinsky, Dean of UC Berkeley School of Law called":
 		// an apposition whose closing comma is missing
-		if n.a-2 >= lo && r.isPunct(n.a-1, ',') && !r.isPersonName(n) {
+		if n.a-2 >= lo && r.isPunct(n.a-1, ',') && !r.isPersonName(n) && r.isTitleTok(n.a) {
 			if p, ok := r.nameEndingAt(n.a-2, lo); ok && r.isPersonName(p) {
 				return p, true
 			}
@@ -170,11 +175,17 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 			// said": a person named between commas after a phrase that
 			// names no person is the subject
 			if j-1 >= lo {
-				if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') && r.isPersonName(in) {
-					// "The Vice President, Mike Pence, said": a phrase headed by
-					// a title names a role, not a person
-					if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) || out.kind == npName && r.isTitleTok(out.b-1) {
-						return in, true
+				if in, ok := r.nameEndingAt(j-1, lo); ok && in.a-2 >= lo && r.isPunct(in.a-1, ',') {
+					// "The American Samoan delegate to the U.S. House of
+					// Representatives, Aumua Amata, told": a role before the
+					// commas makes the name between them a person's
+					role := in.b-in.a >= 2 && r.roleBefore(in.a-2, lo) && !r.otherEntity(in)
+					if r.isPersonName(in) || role {
+						// "The Vice President, Mike Pence, said": a phrase headed by
+						// a title names a role, not a person
+						if out, ok := r.npEndingAt(in.a-2, lo, depth+1); role || !ok || !r.isPersonName(out) || out.kind == npName && r.isTitleTok(out.b-1) {
+							return in, true
+						}
 					}
 				}
 			}
@@ -188,7 +199,7 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 					// "the director of Amnesty International, Mariela
 					// Belski, said": the person named between the commas
 					// speaks, not the description or organisation before
-					if in, ok2 := r.nameBetween(i+1, j); ok2 && (!ok || !r.isPersonName(n)) {
+					if in, ok2 := r.roleNameBetween(i+1, j); ok2 && (!ok || !r.isPersonName(n)) {
 						return in, true
 					}
 					if ok && (n.kind == npName || n.kind == npPron) {
@@ -218,10 +229,16 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 		// "Smith, who …, said", "the department which reported": the
 		// relative pronoun is the mention, the phrase before it the name
 		i := j - 1
+		n := np{a: j, b: j + 1, kind: npPron}
 		if i >= lo && r.isPunct(i, ',') {
+			// "Mark Hay, a marine ecologist at GT, who said": the
+			// apposition describes the person before it
+			if ante, ok := r.npEndingAt(i, lo, depth+1); ok && ante.kind == npName && r.isPersonName(ante) {
+				n.anteA, n.anteB, n.anteKind = ante.a, ante.b, ante.kind
+				return n, true
+			}
 			i--
 		}
-		n := np{a: j, b: j + 1, kind: npPron}
 		if ante, ok := r.npEndingAt(i, lo, depth+1); ok && ante.kind != npPron {
 			// "They released a statement which said": whoever released
 			// the document speaks through it
@@ -268,6 +285,28 @@ func (r *run) isTitleOf(k int) bool {
 func (r *run) nameBetween(a, b int) (np, bool) {
 	n, ok := r.namePhraseBetween(a, b)
 	if !ok || !r.isPersonName(n) {
+		return np{}, false
+	}
+	return n, true
+}
+
+// roleNameBetween is nameBetween after up to three lower-case role words:
+// "The study's lead author, doctoral candidate Maninder Thind, said".
+func (r *run) roleNameBetween(a, b int) (np, bool) {
+	k := a
+	for k < b && k < a+3 && r.isLower(k) && r.cls(k)&(cNPStop|cVerb|cSkip|cDet|cPron|cPrep) == 0 {
+		k++
+	}
+	if k == a {
+		return r.nameBetween(a, b)
+	}
+	if r.cls(k-1)&(cTitle|cPersonRole) == 0 {
+		return np{}, false
+	}
+	// the role says the name is a person's, whether or not the first-name
+	// lists know it
+	n, ok := r.namePhraseBetween(k, b)
+	if !ok || r.otherEntity(n) {
 		return np{}, false
 	}
 	return n, true
@@ -571,4 +610,39 @@ func isPartitive(w string) bool {
 		return true
 	}
 	return false
+}
+
+// roleBefore reports a person role word among the few words ending at k:
+// "The American Samoan delegate to the U.S. House of Representatives, Aumua
+// Amata, told" names a person the first-name lists may not know.
+func (r *run) roleBefore(k, lo int) bool {
+	for i := k; i >= lo && i > k-8; i-- {
+		if r.toks[i].Kind != text.Word || r.isCue(i) {
+			return false
+		}
+		if r.isLower(i) && r.cls(i)&cPersonRole != 0 && r.cls(i)&cPlural == 0 {
+			return true
+		}
+		if i < k && r.isTitleTok(i) && r.isTitleOf(i+1) {
+			return true // "Director of Mid Wales Tourism Partnership, David Clay,"
+		}
+	}
+	return false
+}
+
+func isPartOf(w string) bool {
+	switch strings.ToLower(w) {
+	case "part", "parts", "excerpt", "excerpts", "portion", "section", "passage":
+		return true
+	}
+	return false
+}
+
+// namedAfterRoleNoun reports a person's name that follows a lower-case noun
+// directly, as a name follows its role: "the parliament Ali Larijani".
+func (r *run) namedAfterRoleNoun(n np, lo int) bool {
+	if n.kind != npName || n.a-1 < lo || !r.isLower(n.a-1) || r.tokText(n.a-1) == "of" || r.cls(n.a-1)&(cDet|cPrep) != 0 {
+		return false
+	}
+	return r.isPersonName(n)
 }

@@ -172,6 +172,8 @@ var otherRoles = []string{
 	"caption", "headline", "page", "account", "feed", "transcript", "recording", "tape",
 	"footage", "clip", "interview", "speech", "remarks", "testimony", "affidavit", "motion",
 	"brief", "petition", "appeal", "policy", "manifesto", "charter", "doctrine", "strategy",
+	"warning", "warnings", "alert", "advisory", "summary", "judgment", "judgement", "bulletin",
+	"communique", "communiqué",
 }
 
 var determiners = []string{

@@ -52,9 +52,9 @@ func (r *run) ensureNames() {
 			break
 		}
 		nr := r.core(k, j)
-		if nr.b-nr.a == 1 && r.isTitleTok(nr.a) {
+		if nr.b-nr.a == 1 && r.isTitleTok(nr.a) || r.onlyTitles(k, j) {
 			k = j - 1
-			continue // a bare title: "President"
+			continue // a bare title: "President", "Vice Presidents"
 		}
 		g := nr.gender
 		if g == cMale|cFemale {
@@ -258,4 +258,15 @@ func (r *run) spelledOut(k int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// onlyTitles reports a run of title words only: "Vice Presidents".
+func (r *run) onlyTitles(a, b int) bool {
+	for k := a; k < b; k++ {
+		w := r.tokText(k)
+		if !r.isTitleTok(k) && !(len(w) > 3 && w[len(w)-1] == 's' && r.x.lookup(w[:len(w)-1])&cTitle != 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package quotes
 import (
 	"strings"
 
+	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
@@ -88,6 +89,12 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 		f.spk, f.hasSpk, f.carried = prev.spk, true, true
 		return f, true
 	}
+	if !startsSentence && prev != nil && prev.hasSpk && !prev.carried && r.attributionBetween(prev.q.last, q.open) {
+		// "“…;” read the statement; “…”": the second part of a quote its
+		// attribution splits
+		f.spk, f.hasSpk, f.carried = prev.spk, true, true
+		return f, true
+	}
 	if !startsSentence {
 		s := r.sentStart(q.open)
 		if n, ok := r.subject(s, q.open); ok {
@@ -99,6 +106,23 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 		f.spk, f.hasSpk, f.carried = prev.spk, true, true
 	}
 	return f, true
+}
+
+// attributionBetween reports a short stretch between two quotes, a
+// closing mark at a and an opening mark at b, that holds a speech verb and
+// ends no sentence: the attribution of the quote before, splitting it.
+func (r *run) attributionBetween(a, b int) bool {
+	if b-a > 8 {
+		return false
+	}
+	cue := false
+	for k := a + 1; k < b; k++ {
+		if r.isPunct(k, '.') || r.isPunct(k, '!') || r.isPunct(k, '?') || r.toks[k].Flags&text.LineStart != 0 {
+			return false
+		}
+		cue = cue || r.isCue(k)
+	}
+	return cue
 }
 
 // previousSentenceCue reads the speaker of a quote that opens its own
@@ -426,7 +450,9 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		lo = max(0, j-r.x.cfg.Window)
 		lo = max(lo, r.sentStart(j))
 	}
-	if (colon || r.isPunct(j+1, ',')) && lo < j && r.isUpperWord(lo) && r.cls(lo)&cVerb != 0 && r.toks[lo].Flags&text.SentStart != 0 {
+	// (an -ing form opens an adjunct instead: "Writing for the Court,
+	// Justice Elena Kagan declared …, “…”")
+	if (colon || r.isPunct(j+1, ',')) && lo < j && r.isUpperWord(lo) && r.cls(lo)&cVerb != 0 && r.toks[lo].Flags&text.SentStart != 0 && !strings.HasSuffix(r.tokText(lo), "ing") {
 		// a verb-first sentence: "Remarked Center for Biological
 		// Diversity scientist Tierra Curry, “…”"
 		if m, ok := r.npEndingAt(j, lo+1, 0); ok && m.kind != npPron {
@@ -481,6 +507,11 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 				return attribution{a, "according to"}, true
 			}
 		}
+		// "The delegate to the House, Aumua Amata, told the press: “…”":
+		// a speech verb in the clause names its speaker
+		if a, found, _ := r.cueLeft(lo, j+1, r.indexOf(q)); found && a.cue != "according to" && r.namesPerson(a.n) {
+			return a, true
+		}
 		if s, ok2 := r.subject(lo, j); ok2 && (!ok || s.a < m.a) {
 			return attribution{s, ":"}, true
 		}
@@ -492,9 +523,26 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 	for v := j; v >= lo && v > j-10; v-- {
 		if r.isAccording(v) {
 			if m, ok := r.accordingTo(v+2, j+1); ok {
+				// "Colin Sutherland … decided, according to the summary,
+				// “…”": a document reports what the clause's subject said
+				if m.kind == npOtherDesc && v > lo {
+					if s, ok := r.subject(lo, v); ok {
+						return attribution{s, "according to"}, true
+					}
+				}
 				return attribution{m, "according to"}, true
 			}
 		}
 	}
 	return attribution{}, false
+}
+
+// namesPerson reports a speaker phrase that stands for a person: a pronoun,
+// a person description or a person's name.
+func (r *run) namesPerson(n np) bool {
+	if n.kind == npPron || n.kind == npPersonDesc || r.isPersonName(n) {
+		return true
+	}
+	e := r.link(int(r.toks[n.a].Start), int(r.toks[n.b-1].End), "")
+	return n.kind == npName && e >= 0 && r.ents[e].Type == event.TypePerson
 }

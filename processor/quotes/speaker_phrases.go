@@ -140,6 +140,12 @@ func (r *run) cueLeft(s, end, qi int) (best attribution, found, stopped bool) {
 		}
 		if m, ok := r.npLeft(v, s); ok {
 			best, found = attribution{m, r.tokText(v)}, true
+			if m.a-1 >= s && m.kind != npPron && isCoordinator(r.tokText(m.a-1)) {
+				// "The Tongs indicated …, and Mr Tong had said they intended
+				// to “…”": a clause of its own, not reported speech inside
+				// the first
+				break
+			}
 			continue
 		}
 		if m, ok := r.subject(s, v); ok {
@@ -251,3 +257,5 @@ func isTimeDeterminer(w string) bool {
 	}
 	return false
 }
+
+func isCoordinator(w string) bool { return w == "and" || w == "but" }

@@ -103,6 +103,17 @@ func (r *run) namedAfter(b int) (np, bool) {
 	if b >= len(r.toks) {
 		return np{}, false
 	}
+	// "The mayor of London, Sadiq Khan,": a capitalised complement of the
+	// role sits between it and the name
+	if b+2 < len(r.toks) && r.toks[b].Kind == text.Word && (r.tokText(b) == "of" || r.tokText(b) == "for") {
+		e := b + 1
+		for e < len(r.toks) && e < b+6 && (r.isUpperWord(e) || e > b+1 && r.isTitleOf(e) && e+1 < len(r.toks) && r.isUpperWord(e+1)) {
+			e++
+		}
+		if e > b+1 && e < len(r.toks) && r.isPunct(e, ',') {
+			b = e
+		}
+	}
 	if r.isPunct(b, ',') {
 		for e := b + 2; e < len(r.toks) && e <= b+7; e++ {
 			if r.toks[e].Kind != text.Word {
