@@ -194,7 +194,7 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 			continue
 		}
 		if best < 0 && ofOnly >= 0 && r.breaksBetween(nr.a, names[ofOnly].a) > 0 {
-			best, bestSent = ofOnly, r.d.SentenceOf(names[ofOnly].a)
+			best = ofOnly
 			break
 		}
 		sent := r.d.SentenceOf(nr.a)
