@@ -57,7 +57,7 @@ func TestRepoSets(t *testing.T) {
 		name     string
 		articles int
 		ner      bool
-	}{{"modern-dev-a", 30, true}, {"modern-dev-b", 30, true}, {"modern-dev-c", 26, false}, {"modern-dev-d", 27, false}, {"modern-dev-e", 61, false}}
+	}{{"modern-dev-a", 30, true}, {"modern-dev-b", 30, true}, {"modern-dev-c", 26, false}, {"modern-dev-d", 27, false}, {"modern-dev-e", 61, false}, {"wikinews-samples", 24, false}}
 	if len(sets) != len(want) {
 		t.Fatalf("repo sets %v, want %d", sets, len(want))
 	}
