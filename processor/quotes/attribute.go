@@ -99,7 +99,8 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	// "a Donald Trump tweet", "the following comment".
 	if n.a > lo {
 		pc := r.cls(n.a - 1)
-		if pc&cPrep != 0 {
+		if pc&cPrep != 0 && !(r.isParticiple(k) && r.tokText(n.a-1) == "with") {
+			// (but "with one poster writing “…”" has its own subject)
 			return np{}, false
 		}
 		if r.cls(k)&cOtherRole != 0 && (pc&cDet != 0 || n.kind == npOtherDesc || n.kind == npPersonDesc) {

@@ -42,7 +42,7 @@ var verbBases = []string{
 	"plead", "implore", "hope", "write", "underscore", "underline", "remind", "chide", "scold",
 	"rebuke", "rebut", "term", "nickname", "concur", "brief", "answer", "question", "wonder", "thank",
 	"threaten", "swear", "confess", "laugh", "highlight", "mention", "publish", "indicate", "signal",
-	"hint", "imply", "speculate", "theorize", "point", "inform", "notify",
+	"hint", "imply", "speculate", "theorize", "point", "inform", "notify", "reason",
 }
 
 // verbForms are irregular speech verb forms.
@@ -90,6 +90,7 @@ var titles = map[string]class{
 	"activist": 0, "democrat": 0, "republican": 0, "gop": 0, "u.s.": 0, "house": 0, "senate": 0,
 	"majority": 0, "minority": 0, "deputy": 0, "acting": 0, "ceo": 0, "president-elect": 0,
 	"vice-president": 0, "secretary-general": 0, "first": 0, "elect": 0, "lawmaker": 0,
+	"undersecretary": 0, "under-secretary": 0,
 }
 
 // personRoles head person descriptions ("the spokesman", "two officials"):

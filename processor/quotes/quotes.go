@@ -326,8 +326,16 @@ func (r *run) orient(k int) orientation {
 func (r *run) pair(out []rawQuote) []rawQuote {
 	toks := r.toks
 	open, inner := -1, 0
+	// A quote left open at a paragraph's end whose next paragraph does not
+	// reopen it may still close there: "… said, “We learned a lot.¶It was
+	// an emotional day.”" The next paragraph up to that closing mark is a
+	// quote too; cont is where that paragraph starts.
+	cont := -1
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
+		if t.Flags&text.LineStart != 0 {
+			cont = -1
+		}
 		if open >= 0 && k > open && t.Flags&text.LineStart != 0 {
 			if t.Kind == text.Quote && isDoubleQuote(r.quoteRune(k)) && r.orient(k) != oClose {
 				inner = 0 // multi-paragraph quote continues
@@ -335,6 +343,7 @@ func (r *run) pair(out []rawQuote) []rawQuote {
 			}
 			if q, ok := r.unclosed(open, k-1); ok {
 				out = append(out, q)
+				cont = k
 			}
 			open = -1
 		}
@@ -343,6 +352,14 @@ func (r *run) pair(out []rawQuote) []rawQuote {
 		}
 		o := r.orient(k)
 		if open < 0 {
+			if cont >= 0 && o == oClose {
+				if w := r.countWords(cont, k-1); w >= r.x.cfg.MinUnclosedWords {
+					out = append(out, rawQuote{open: cont, close: k, last: k, start: int(toks[cont].Start), end: int(t.End), words: w})
+				}
+				cont = -1
+				continue
+			}
+			cont = -1
 			if o != oClose {
 				open, inner = k, 0
 			}

@@ -465,6 +465,11 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 			if m, ok := r.quotedAs(j, lo); ok {
 				return attribution{m, r.tokText(j)}, true
 			}
+			// "…, with one poster writing “…”": the participle has a
+			// subject of its own
+			if m, ok := r.npLeft(j, lo); ok && m.a > lo && r.tokText(m.a-1) == "with" {
+				return attribution{m, r.tokText(j)}, true
+			}
 			// "Trump was defensive …, saying, “…”", "Trump issued a
 			// statement outside Washington, D.C. saying “…”": a
 			// participle's subject is its clause's subject

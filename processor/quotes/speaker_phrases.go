@@ -140,10 +140,11 @@ func (r *run) cueLeft(s, end, qi int) (best attribution, found, stopped bool) {
 		}
 		if m, ok := r.npLeft(v, s); ok {
 			best, found = attribution{m, r.tokText(v)}, true
-			if m.a-1 >= s && m.kind != npPron && isCoordinator(r.tokText(m.a-1)) {
+			if m.a-1 >= s && (m.kind != npPron && isCoordinator(r.tokText(m.a-1)) || r.isParticiple(v) && r.tokText(m.a-1) == "with") {
 				// "The Tongs indicated …, and Mr Tong had said they intended
-				// to “…”": a clause of its own, not reported speech inside
-				// the first
+				// to “…”", "…, with the i reporting no one will be refused
+				// “…”": a clause of its own, not reported speech inside the
+				// first
 				break
 			}
 			continue
@@ -232,6 +233,15 @@ func (r *run) subject(s, limit int) (np, bool) {
 					return m, true
 				}
 				k = m.b - 1 // an object: "for Hillary Clinton"
+				// and what it possesses: "During Prime Minister's
+				// Questions Wednesday, Sunak defended …"
+				for k+2 < limit && r.isClitic(k+1) {
+					m2, ok := r.npRight(k+2, limit)
+					if !ok {
+						break
+					}
+					k = m2.b - 1
+				}
 				continue
 			}
 		}
