@@ -21,8 +21,13 @@ import (
 // shippable text labelled by the lexicon on full articles, with the
 // headlines and first sentences of those articles as extra short examples.
 
-// modelMagic opens a model file.
-const modelMagic = "NETM1\n"
+// modelMagic opens a model file of words and word pairs; modelMagicGrams
+// one whose features also include the letter n-grams of each word, the two
+// bytes after it giving the n-gram lengths.
+const (
+	modelMagic      = "NETM1\n"
+	modelMagicGrams = "NETM2\n"
+)
 
 // modelTokens is how many body tokens the model reads: enough for a lead,
 // and it keeps the model's cost flat on long articles, where the lexicon
@@ -32,16 +37,24 @@ const modelTokens = 120
 // model is the decoded linear classifier.
 type model struct {
 	buckets uint32
+	grams   Grams
 	classes []string // top-level codes, one per output
 	scale   float32  // weight = int8 * scale
 	bias    []float32
 	w       []int8 // buckets × len(classes)
 }
 
+// Grams are the lengths of the letter n-grams a model reads of each word
+// besides the word itself ("<ele", "elec", … "ion>" for 4), Min 0 for
+// none. A word a headline inflects or coins ("savours", "spammers",
+// "Bortolami") shares most of its n-grams with words the model has seen.
+type Grams struct{ Min, Max int }
+
 // appendFeatures appends the hash of every feature of the texts to dst:
-// each word, and each pair of adjacent words; title first, then at most maxBody
-// body tokens. It is the one featuriser both training and tagging use.
-func appendFeatures(dst []uint64, title, body *text.Doc, maxBody int) []uint64 {
+// each word, its letter n-grams of the lengths g gives, and each pair of
+// adjacent words; title first, then at most maxBody body tokens. It is the
+// one featuriser both training and tagging use.
+func appendFeatures(dst []uint64, title, body *text.Doc, maxBody int, g Grams) []uint64 {
 	each := func(d *text.Doc, limit int) {
 		if d == nil {
 			return
@@ -62,6 +75,9 @@ func appendFeatures(dst []uint64, title, body *text.Doc, maxBody int) []uint64 {
 				h = 0x9e3779b97f4a7c15 // every number is one feature
 			}
 			dst = append(dst, h)
+			if g.Min > 0 && tok.Kind == text.Word {
+				dst = appendGrams(dst, d.Text[tok.Start:tok.End], g)
+			}
 			if havePrev {
 				dst = append(dst, combine(prev, h))
 			}
@@ -70,6 +86,39 @@ func appendFeatures(dst []uint64, title, body *text.Doc, maxBody int) []uint64 {
 	}
 	each(title, 1<<30)
 	each(body, maxBody)
+	return dst
+}
+
+// appendGrams appends the hashes of the letter n-grams of a word of 4 to
+// 24 bytes, lower-cased and marked at both ends. Shorter words are whole
+// features already; longer ones are rarely words.
+func appendGrams(dst []uint64, w string, g Grams) []uint64 {
+	if len(w) < 4 || len(w) > 24 {
+		return dst
+	}
+	var buf [26]byte
+	buf[0] = '<'
+	n := 1
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	buf[n] = '>'
+	n++
+	for k := g.Min; k <= g.Max; k++ {
+		for i := 0; i+k <= n; i++ {
+			h := uint64(fnvOffset) ^ uint64(k)*0x9E3779B97F4A7C15 // an n-gram never hashes as a word
+			for _, c := range buf[i : i+k] {
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			dst = append(dst, h)
+		}
+	}
 	return dst
 }
 
@@ -130,10 +179,20 @@ func decodeModel(b []byte) (*model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("topics model: %w", err)
 	}
-	if !bytes.HasPrefix(raw, []byte(modelMagic)) {
+	var g Grams
+	switch {
+	case bytes.HasPrefix(raw, []byte(modelMagic)):
+		raw = raw[len(modelMagic):]
+	case bytes.HasPrefix(raw, []byte(modelMagicGrams)) && len(raw) > len(modelMagicGrams)+2:
+		g = Grams{int(raw[len(modelMagicGrams)]), int(raw[len(modelMagicGrams)+1])}
+		raw = raw[len(modelMagicGrams)+2:]
+		if g.Min < 2 || g.Max < g.Min || g.Max > 8 {
+			return nil, fmt.Errorf("topics model: letter n-grams %d-%d", g.Min, g.Max)
+		}
+	default:
 		return nil, errors.New("topics model: bad magic")
 	}
-	r := bytes.NewReader(raw[len(modelMagic):])
+	r := bytes.NewReader(raw)
 	var hdr struct {
 		Buckets uint32
 		Classes uint8
@@ -145,7 +204,7 @@ func decodeModel(b []byte) (*model, error) {
 	if hdr.Classes == 0 || hdr.Classes > 32 || hdr.Buckets == 0 || hdr.Buckets > 1<<22 {
 		return nil, fmt.Errorf("topics model: %d classes, %d buckets", hdr.Classes, hdr.Buckets)
 	}
-	m := &model{buckets: hdr.Buckets, scale: hdr.Scale, bias: make([]float32, hdr.Classes)}
+	m := &model{buckets: hdr.Buckets, grams: g, scale: hdr.Scale, bias: make([]float32, hdr.Classes)}
 	for i := 0; i < int(hdr.Classes); i++ {
 		var code [15]byte // "medtop:01000000"
 		if _, err := io.ReadFull(r, code[:]); err != nil {
@@ -170,7 +229,13 @@ func (m *model) encode(w io.Writer) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString(modelMagic)
+	if m.grams.Min > 0 {
+		buf.WriteString(modelMagicGrams)
+		buf.WriteByte(byte(m.grams.Min))
+		buf.WriteByte(byte(m.grams.Max))
+	} else {
+		buf.WriteString(modelMagic)
+	}
 	hdr := struct {
 		Buckets uint32
 		Classes uint8

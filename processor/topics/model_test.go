@@ -35,7 +35,7 @@ func TestTrainModelRoundTrip(t *testing.T) {
 	} {
 		var d text.Doc
 		d.Reset(tc.text)
-		m.predict(appendFeatures(nil, nil, &d, modelTokens), p)
+		m.predict(appendFeatures(nil, nil, &d, modelTokens, m.grams), p)
 		best := 0
 		for c := range p {
 			if p[c] > p[best] {
@@ -51,6 +51,53 @@ func TestTrainModelRoundTrip(t *testing.T) {
 	}
 	if err := TrainModel([]Example{{Body: "x", Code: "medtop:99"}}, TrainOptions{}, &buf); err == nil {
 		t.Error("TrainModel accepted an unknown code")
+	}
+}
+
+// A word the training text never had counts through its letter n-grams:
+// the inflected and compound forms of headlines.
+func TestLetterGramsReachUnseenForms(t *testing.T) {
+	var ex []Example
+	for i := 0; i < 40; i++ {
+		ex = append(ex,
+			Example{Body: "volcanologists measured the eruption", Code: "medtop:13000000"},
+			Example{Body: "goalkeeper saved the penalty", Code: "medtop:15000000"},
+		)
+	}
+	for _, tc := range []struct {
+		grams Grams
+		want  bool
+	}{{Grams{}, false}, {Grams{4, 5}, true}} {
+		var buf bytes.Buffer
+		if err := TrainModel(ex, TrainOptions{Buckets: 1 << 12, Epochs: 4, Grams: tc.grams}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		m, err := decodeModel(buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.grams != tc.grams {
+			t.Fatalf("decoded n-grams %v, want %v", m.grams, tc.grams)
+		}
+		var d text.Doc
+		d.Reset("Volcanologist warns") // never seen as a word
+		p := make([]float64, len(m.classes))
+		m.predict(appendFeatures(nil, nil, &d, modelTokens, m.grams), p)
+		sci, sport := 0, 0
+		for c, code := range m.classes {
+			switch code {
+			case "medtop:13000000":
+				sci = c
+			case "medtop:15000000":
+				sport = c
+			}
+		}
+		if got := p[sci] > 2*p[sport]; got != tc.want {
+			t.Errorf("n-grams %v: science %.3f, sport %.3f; science well ahead %v, want %v", tc.grams, p[sci], p[sport], got, tc.want)
+		}
+	}
+	if err := TrainModel(ex, TrainOptions{Grams: Grams{1, 3}}, new(bytes.Buffer)); err == nil {
+		t.Error("TrainModel accepted 1-letter n-grams")
 	}
 }
 

@@ -443,7 +443,7 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 		t.headlineNames(s, body, entities, false)
 	}
 	if t.model != nil {
-		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens)
+		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens, t.model.grams)
 		if len(s.feats) > 0 {
 			if len(s.prob) < len(t.mnodes) {
 				s.prob = make([]float64, len(t.mnodes))

@@ -30,6 +30,9 @@ type TrainOptions struct {
 	// NoPrior drops the learned class bias from the model, so a text with
 	// no known word gets no topic from the corpus's class mix.
 	NoPrior bool
+	// Grams are the letter n-grams of each word the model reads too;
+	// the zero value reads words and word pairs only.
+	Grams Grams
 }
 
 // TrainModel fits the hashed linear model on the examples (multinomial
@@ -47,6 +50,9 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 	}
 	if opt.L2 <= 0 {
 		opt.L2 = 1e-5
+	}
+	if g := opt.Grams; g.Min != 0 && (g.Min < 2 || g.Max < g.Min || g.Max > 8) {
+		return fmt.Errorf("train: letter n-grams %d-%d: want 2 <= min <= max <= 8", g.Min, g.Max)
 	}
 	v, err := parseVocabulary(iptcTSV)
 	if err != nil {
@@ -73,7 +79,7 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 		}
 		td.Reset(e.Title)
 		bd.Reset(e.Body)
-		buf = appendFeatures(buf[:0], &td, &bd, modelTokens)
+		buf = appendFeatures(buf[:0], &td, &bd, modelTokens, opt.Grams)
 		if len(buf) == 0 {
 			continue
 		}
@@ -145,7 +151,7 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 	if maxAbs == 0 {
 		maxAbs = 1
 	}
-	m := &model{buckets: uint32(opt.Buckets), classes: classes, scale: float32(maxAbs / 127),
+	m := &model{buckets: uint32(opt.Buckets), grams: opt.Grams, classes: classes, scale: float32(maxAbs / 127),
 		bias: make([]float32, nc), w: make([]int8, len(W))}
 	for i, x := range W {
 		m.w[i] = int8(math.Round(x / maxAbs * 127))

@@ -65,6 +65,7 @@ func run() error {
 	namesRepeat := flag.Int("names-repeat", 1, "times each known name is an example (0 = none)")
 	gazNames := flag.Int("gazetteer-names", 0, "names of the generated gazetteer (-entities-in) given as examples, at most this many per top-level topic, spread evenly over the file (0 = none)")
 	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
+	grams := flag.String("grams", "4-5", "lengths of the letter n-grams of each word the model reads too, MIN-MAX (\"\" = words and word pairs only)")
 	flag.Parse()
 
 	if *notNamesOut != "" {
@@ -229,8 +230,14 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "  %s %d texts\n", c, perCode[c])
 	}
 	fmt.Fprintf(os.Stderr, "trainmodel: %d texts read, %d labelled, %d examples\n", len(docs), sum(perCode), len(ex))
+	var g topics.Grams
+	if *grams != "" {
+		if _, err := fmt.Sscanf(*grams, "%d-%d", &g.Min, &g.Max); err != nil {
+			return fmt.Errorf("-grams %q: want MIN-MAX, as 4-5", *grams)
+		}
+	}
 	var buf bytes.Buffer
-	if err := topics.TrainModel(ex, topics.TrainOptions{Buckets: *buckets, Epochs: *epochs, Seed: 1, Balance: *balance, NoPrior: *noPrior, Rate: *rate}, &buf); err != nil {
+	if err := topics.TrainModel(ex, topics.TrainOptions{Buckets: *buckets, Epochs: *epochs, Seed: 1, Balance: *balance, NoPrior: *noPrior, Rate: *rate, Grams: g}, &buf); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
