@@ -9,22 +9,29 @@ import (
 	"github.com/newsenrich/newsenrich/processor/text"
 )
 
-func TestTrainModelRoundTrip(t *testing.T) {
+// trainTiny trains a model on 40 copies of each example and decodes it.
+func trainTiny(t *testing.T, opt TrainOptions, examples ...Example) (*model, []Example) {
+	t.Helper()
 	var ex []Example
 	for i := 0; i < 40; i++ {
-		ex = append(ex,
-			Example{Body: "the striker scored a goal in the match", Code: "medtop:15000000"},
-			Example{Body: "the minister won the election vote in parliament", Code: "medtop:11000000"},
-		)
+		ex = append(ex, examples...)
 	}
 	var buf bytes.Buffer
-	if err := TrainModel(ex, TrainOptions{Buckets: 1 << 10, Epochs: 4}, &buf); err != nil {
+	if err := TrainModel(ex, opt, &buf); err != nil {
 		t.Fatal(err)
 	}
 	m, err := decodeModel(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, ex
+}
+
+func TestTrainModelRoundTrip(t *testing.T) {
+	m, _ := trainTiny(t, TrainOptions{Buckets: 1 << 10, Epochs: 4},
+		Example{Body: "the striker scored a goal in the match", Code: "medtop:15000000"},
+		Example{Body: "the minister won the election vote in parliament", Code: "medtop:11000000"})
+	var buf bytes.Buffer
 	if len(m.classes) != 17 || m.buckets != 1<<10 {
 		t.Fatalf("model has %d classes, %d buckets", len(m.classes), m.buckets)
 	}
@@ -58,24 +65,14 @@ func TestTrainModelRoundTrip(t *testing.T) {
 // the inflected and compound forms of headlines.
 func TestLetterGramsReachUnseenForms(t *testing.T) {
 	var ex []Example
-	for i := 0; i < 40; i++ {
-		ex = append(ex,
-			Example{Body: "volcanologists measured the eruption", Code: "medtop:13000000"},
-			Example{Body: "goalkeeper saved the penalty", Code: "medtop:15000000"},
-		)
-	}
 	for _, tc := range []struct {
 		grams Grams
 		want  bool
 	}{{Grams{}, false}, {Grams{4, 5}, true}} {
-		var buf bytes.Buffer
-		if err := TrainModel(ex, TrainOptions{Buckets: 1 << 12, Epochs: 4, Grams: tc.grams}, &buf); err != nil {
-			t.Fatal(err)
-		}
-		m, err := decodeModel(buf.Bytes())
-		if err != nil {
-			t.Fatal(err)
-		}
+		var m *model
+		m, ex = trainTiny(t, TrainOptions{Buckets: 1 << 12, Epochs: 4, Grams: tc.grams},
+			Example{Body: "volcanologists measured the eruption", Code: "medtop:13000000"},
+			Example{Body: "goalkeeper saved the penalty", Code: "medtop:15000000"})
 		if m.grams != tc.grams {
 			t.Fatalf("decoded n-grams %v, want %v", m.grams, tc.grams)
 		}
