@@ -99,8 +99,7 @@ func (r *run) npLeft(k, lo int) (np, bool) {
 	// "a Donald Trump tweet", "the following comment".
 	if n.a > lo {
 		pc := r.cls(n.a - 1)
-		if pc&cPrep != 0 && !(r.isParticiple(k) && r.tokText(n.a-1) == "with") {
-			// (but "with one poster writing “…”" has its own subject)
+		if pc&cPrep != 0 && !r.withSubject(n, k) {
 			return np{}, false
 		}
 		if r.cls(k)&cOtherRole != 0 && (pc&cDet != 0 || n.kind == npOtherDesc || n.kind == npPersonDesc) {
@@ -180,11 +179,13 @@ func (r *run) npEndingAt(j, lo, depth int) (np, bool) {
 					// "The American Samoan delegate to the U.S. House of
 					// Representatives, Aumua Amata, told": a role before the
 					// commas makes the name between them a person's
-					role := in.b-in.a >= 2 && r.roleBefore(in.a-2, lo) && !r.otherEntity(in)
-					if r.isPersonName(in) || role {
+					if in.b-in.a >= 2 && r.roleBefore(in.a-2, lo) && !r.otherEntity(in) {
+						return in, true
+					}
+					if r.isPersonName(in) {
 						// "The Vice President, Mike Pence, said": a phrase headed by
 						// a title names a role, not a person
-						if out, ok := r.npEndingAt(in.a-2, lo, depth+1); role || !ok || !r.isPersonName(out) || out.kind == npName && r.isTitleTok(out.b-1) {
+						if out, ok := r.npEndingAt(in.a-2, lo, depth+1); !ok || !r.isPersonName(out) || out.kind == npName && r.isTitleTok(out.b-1) {
 							return in, true
 						}
 					}
@@ -294,14 +295,11 @@ func (r *run) nameBetween(a, b int) (np, bool) {
 // roleNameBetween is nameBetween after up to three lower-case role words:
 // "The study's lead author, doctoral candidate Maninder Thind, said".
 func (r *run) roleNameBetween(a, b int) (np, bool) {
-	k := a
-	for k < b && k < a+3 && r.isLower(k) && r.cls(k)&(cNPStop|cVerb|cSkip|cDet|cPron|cPrep) == 0 {
-		k++
-	}
-	if k == a {
+	if !r.isLower(a) {
 		return r.nameBetween(a, b)
 	}
-	if r.cls(k-1)&(cTitle|cPersonRole) == 0 {
+	k, ok := r.roleWords(a, b)
+	if !ok {
 		return np{}, false
 	}
 	// the role says the name is a person's, whether or not the first-name
@@ -514,13 +512,8 @@ func (r *run) npRight(k, hi int) (np, bool) {
 // roleThenName reads one to three lower-case role words ("editor",
 // "deputy director") starting at j and the person's name after them.
 func (r *run) roleThenName(j, hi int) (np, bool) {
-	// the role may follow a modifier: "Democratic presidential nominee
-	// Hillary Clinton"
-	i := j
-	for i < hi && i < j+3 && r.isLower(i) && r.cls(i)&cPlural == 0 && r.cls(i)&(cNPStop|cVerb|cSkip|cDet|cPron|cPrep) == 0 {
-		i++
-	}
-	if i == j || i >= hi || !r.isUpperWord(i) || r.cls(i-1)&(cTitle|cPersonRole) == 0 {
+	i, ok := r.roleWords(j, hi)
+	if !ok || i >= hi || !r.isUpperWord(i) {
 		return np{}, false
 	}
 	m, ok := r.npRight(i, hi)
@@ -646,4 +639,23 @@ func (r *run) namedAfterRoleNoun(n np, lo int) bool {
 		return false
 	}
 	return r.isPersonName(n)
+}
+
+// roleWords reads one to three lower-case words from j, the last a title
+// or a person's role, possibly after modifiers ("deputy director",
+// "Democratic presidential nominee", "doctoral candidate"), and returns
+// where they end.
+func (r *run) roleWords(j, hi int) (int, bool) {
+	i := j
+	for i < hi && i < j+3 && r.isLower(i) && r.cls(i)&cPlural == 0 && r.cls(i)&(cNPStop|cVerb|cSkip|cDet|cPron|cPrep) == 0 {
+		i++
+	}
+	return i, i > j && r.cls(i-1)&(cTitle|cPersonRole) != 0
+}
+
+// withSubject reports a phrase n that is the subject of the participle at
+// v in a with-clause: "…, with one poster writing “…”". The clause is its
+// own, not the sentence's.
+func (r *run) withSubject(n np, v int) bool {
+	return n.a > 0 && r.isParticiple(v) && r.tokText(n.a-1) == "with"
 }

@@ -42,7 +42,7 @@ func (r *run) attribute(q rawQuote, prev *found) (found, bool) {
 				a = m
 			}
 		}
-	} else if a, ok = r.before(q); ok {
+	} else if a, ok = r.before(q, qi); ok {
 		imm = true
 	}
 	inherit := false
@@ -428,7 +428,7 @@ func isSubordinator(w string) bool {
 
 // before reads an attribution right before the opening mark: Rutte said,
 // “ / X said: “ / X: “ / according to X, “.
-func (r *run) before(q rawQuote) (attribution, bool) {
+func (r *run) before(q rawQuote, qi int) (attribution, bool) {
 	j := q.open - 1
 	if j < 0 {
 		return attribution{}, false
@@ -467,7 +467,7 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 			}
 			// "…, with one poster writing “…”": the participle has a
 			// subject of its own
-			if m, ok := r.npLeft(j, lo); ok && m.a > lo && r.tokText(m.a-1) == "with" {
+			if m, ok := r.npLeft(j, lo); ok && m.a > lo && r.withSubject(m, j) {
 				return attribution{m, r.tokText(j)}, true
 			}
 			// "Trump was defensive …, saying, “…”", "Trump issued a
@@ -514,7 +514,7 @@ func (r *run) before(q rawQuote) (attribution, bool) {
 		}
 		// "The delegate to the House, Aumua Amata, told the press: “…”":
 		// a speech verb in the clause names its speaker
-		if a, found, _ := r.cueLeft(lo, j+1, r.indexOf(q)); found && a.cue != "according to" && r.namesPerson(a.n) {
+		if a, found, _ := r.cueLeft(lo, j+1, qi); found && a.cue != "according to" && r.namesPerson(a.n) {
 			return a, true
 		}
 		if s, ok2 := r.subject(lo, j); ok2 && (!ok || s.a < m.a) {
@@ -548,6 +548,9 @@ func (r *run) namesPerson(n np) bool {
 	if n.kind == npPron || n.kind == npPersonDesc || r.isPersonName(n) {
 		return true
 	}
-	e := r.link(int(r.toks[n.a].Start), int(r.toks[n.b-1].End), "")
-	return n.kind == npName && e >= 0 && r.ents[e].Type == event.TypePerson
+	if n.kind != npName {
+		return false
+	}
+	typ, ok := r.entityType(n)
+	return ok && typ == event.TypePerson
 }

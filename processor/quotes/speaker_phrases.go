@@ -140,7 +140,7 @@ func (r *run) cueLeft(s, end, qi int) (best attribution, found, stopped bool) {
 		}
 		if m, ok := r.npLeft(v, s); ok {
 			best, found = attribution{m, r.tokText(v)}, true
-			if m.a-1 >= s && (m.kind != npPron && isCoordinator(r.tokText(m.a-1)) || r.isParticiple(v) && r.tokText(m.a-1) == "with") {
+			if m.a-1 >= s && (m.kind != npPron && isCoordinator(r.tokText(m.a-1)) || r.withSubject(m, v)) {
 				// "The Tongs indicated …, and Mr Tong had said they intended
 				// to “…”", "…, with the i reporting no one will be refused
 				// “…”": a clause of its own, not reported speech inside the

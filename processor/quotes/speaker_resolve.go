@@ -147,8 +147,17 @@ func (r *run) namedAfter(b int) (np, bool) {
 // otherEntity reports a name phrase the entity stage found to be no
 // person: a place or an organisation ("the mayor's office, Los Angeles").
 func (r *run) otherEntity(n np) bool {
+	typ, ok := r.entityType(n)
+	return ok && typ != event.TypePerson
+}
+
+// entityType is the type of the entity the phrase's span is linked to.
+func (r *run) entityType(n np) (string, bool) {
 	e := r.link(int(r.toks[n.a].Start), int(r.toks[n.b-1].End), "")
-	return e >= 0 && r.ents[e].Type != event.TypePerson
+	if e < 0 {
+		return "", false
+	}
+	return r.ents[e].Type, true
 }
 
 func (r *run) isTitleTok(k int) bool {
@@ -223,37 +232,31 @@ func (r *run) resolvePerson(ref *speakerRef, k int, g class) {
 // afterOf reports a name governed by "of", possibly through a title or
 // determiner.
 func (r *run) afterOf(a int) bool {
-	for p := a - 1; p >= 0 && p >= a-3; p-- {
-		if r.toks[p].Kind != text.Word {
-			return false
-		}
-		if r.tokText(p) == "of" {
-			return true
-		}
-		if c := r.cls(p); c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
-			return false
-		}
-	}
-	return false
+	p := r.governor(a)
+	return p >= 0 && r.tokText(p) == "of"
 }
 
 // afterPrep reports a name governed by a preposition, possibly through a
 // title or determiner ("to President Obama", "with the Rev. Al Sharpton"):
 // an object, not a subject.
-func (r *run) afterPrep(a int) bool {
+func (r *run) afterPrep(a int) bool { return r.governor(a) >= 0 }
+
+// governor returns the preposition that governs a name starting at token
+// a, through at most two titles or determiners, or -1.
+func (r *run) governor(a int) int {
 	for p := a - 1; p >= 0 && p >= a-3; p-- {
 		if r.toks[p].Kind != text.Word {
-			return false
+			return -1
 		}
 		c := r.cls(p)
 		if c&cPrep != 0 && r.isLower(p) {
-			return true
+			return p
 		}
 		if c&(cTitle|cDet) == 0 && !r.isTitleTok(p) {
-			return false
+			return -1
 		}
 	}
-	return false
+	return -1
 }
 
 // link finds the entity a speaker span belongs to: one with a mention

@@ -50,6 +50,9 @@ type model struct {
 // "Bortolami") shares most of its n-grams with words the model has seen.
 type Grams struct{ Min, Max int }
 
+// valid reports lengths a model can use: none, or 2 <= Min <= Max <= 8.
+func (g Grams) valid() bool { return g.Min == 0 || g.Min >= 2 && g.Max >= g.Min && g.Max <= 8 }
+
 // appendFeatures appends the hash of every feature of the texts to dst:
 // each word, its letter n-grams of the lengths g gives, and each pair of
 // adjacent words; title first, then at most maxBody body tokens. It is the
@@ -186,7 +189,7 @@ func decodeModel(b []byte) (*model, error) {
 	case bytes.HasPrefix(raw, []byte(modelMagicGrams)) && len(raw) > len(modelMagicGrams)+2:
 		g = Grams{int(raw[len(modelMagicGrams)]), int(raw[len(modelMagicGrams)+1])}
 		raw = raw[len(modelMagicGrams)+2:]
-		if g.Min < 2 || g.Max < g.Min || g.Max > 8 {
+		if g.Min == 0 || !g.valid() {
 			return nil, fmt.Errorf("topics model: letter n-grams %d-%d", g.Min, g.Max)
 		}
 	default:

@@ -51,7 +51,7 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 	if opt.L2 <= 0 {
 		opt.L2 = 1e-5
 	}
-	if g := opt.Grams; g.Min != 0 && (g.Min < 2 || g.Max < g.Min || g.Max > 8) {
+	if g := opt.Grams; !g.valid() {
 		return fmt.Errorf("train: letter n-grams %d-%d: want 2 <= min <= max <= 8", g.Min, g.Max)
 	}
 	v, err := parseVocabulary(iptcTSV)
