@@ -10,7 +10,7 @@ import "encoding/json"
 // SchemaVersion is written into the newsenrich-schema header of every
 // enriched event. Additive changes bump the minor part; anything that can
 // break a consumer bumps the major part (see schema/README.md).
-const SchemaVersion = "1.1"
+const SchemaVersion = "1.2"
 
 // Header names shared by the enriched and dead-letter topics.
 const (
@@ -150,11 +150,15 @@ type Speaker struct {
 	Mention *Mention `json:"mention,omitempty"`
 }
 
-// Topic is an IPTC Media Topic.
+// Topic is an IPTC Media Topic. Score is the strength of the evidence for
+// it (0-1), by which topics are listed; Probability (since 1.2) is the
+// calibrated probability that the topic applies to the article, the figure to
+// threshold on, absent when the engine does not calibrate.
 type Topic struct {
-	Code  string  `json:"code"`
-	Label string  `json:"label"`
-	Score float64 `json:"score"`
+	Code        string  `json:"code"`
+	Label       string  `json:"label"`
+	Score       float64 `json:"score"`
+	Probability float64 `json:"probability,omitempty"`
 }
 
 // Enrichment describes how the event was made.

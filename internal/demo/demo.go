@@ -308,7 +308,11 @@ func printEvent(w io.Writer, r *kgo.Record, full bool) {
 		if i > 0 {
 			label = ""
 		}
-		fmt.Fprintf(w, "   %-8s  %s %s (%.2f)\n", label, t.Code, t.Label, t.Score)
+		if t.Probability > 0 {
+			fmt.Fprintf(w, "   %-8s  %s %s (score %.2f, probability %.2f)\n", label, t.Code, t.Label, t.Score, t.Probability)
+			continue
+		}
+		fmt.Fprintf(w, "   %-8s  %s %s (score %.2f)\n", label, t.Code, t.Label, t.Score)
 	}
 	fmt.Fprintln(w)
 }

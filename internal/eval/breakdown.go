@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode"
 
@@ -15,8 +16,57 @@ import (
 // length. score.py has no such figures; they are ours, keyed like the rest
 // ("breakdown.speaker_by_kind.pronoun.acc") so floors can guard them.
 type Breakdown struct {
-	SpeakerByKind map[string]KindAcc `json:"speaker_by_kind,omitempty"`
-	TopicByLength map[string]KindAcc `json:"topic_by_length,omitempty"`
+	SpeakerByKind    map[string]KindAcc `json:"speaker_by_kind,omitempty"`
+	TopicByLength    map[string]KindAcc `json:"topic_by_length,omitempty"`
+	TopicCalibration *Calibration       `json:"topic_calibration,omitempty"`
+}
+
+// Calibration says how well the probability of each article's first topic
+// (event.Topic.Probability; articles whose first topic has none are left
+// out) predicts that the topic is right: the mean probability beside the
+// accuracy, the expected calibration error (the gap between probability and
+// accuracy within ten equal-width bins, weighted by the bins' sizes) and the
+// Brier score (mean squared gap between probability and outcome). A
+// probability that means "right this often" has both near 0.
+type Calibration struct {
+	MeanProbability float64 `json:"mean_probability"`
+	Accuracy        float64 `json:"accuracy"`
+	ECE             float64 `json:"ece"`
+	Brier           float64 `json:"brier"`
+	N               int     `json:"n"`
+}
+
+// calibrationBins is how many equal-width score bins ECE uses.
+const calibrationBins = 10
+
+func calibration(answers []scoredAnswer) *Calibration {
+	if len(answers) == 0 {
+		return nil
+	}
+	var sum, right, brier float64
+	var binN [calibrationBins]int
+	var binScore, binRight [calibrationBins]float64
+	for _, a := range answers {
+		y := 0.0
+		if a.right {
+			y = 1
+		}
+		sum += a.score
+		right += y
+		brier += (a.score - y) * (a.score - y)
+		b := min(max(int(a.score*calibrationBins), 0), calibrationBins-1)
+		binN[b]++
+		binScore[b] += a.score
+		binRight[b] += y
+	}
+	n := float64(len(answers))
+	ece := 0.0
+	for b, c := range binN {
+		if c > 0 {
+			ece += float64(c) / n * math.Abs(binScore[b]/float64(c)-binRight[b]/float64(c))
+		}
+	}
+	return &Calibration{MeanProbability: round4(sum / n), Accuracy: round4(right / n), ECE: round4(ece), Brier: round4(brier / n), N: len(answers)}
 }
 
 // KindAcc is an accuracy over n items.
@@ -137,6 +187,7 @@ func ScoreBreakdown(s *Set, preds map[string]*event.Enriched, opt Options) *Brea
 			counts[k] = [2]int{t.Top1Correct, t.Articles}
 		}
 		b.TopicByLength = accs(counts)
+		b.TopicCalibration = calibration(ScoreTopics(s, preds, opt.Topics, Diag{}).firsts)
 	}
 	if b.SpeakerByKind == nil && b.TopicByLength == nil {
 		return nil
@@ -177,5 +228,9 @@ func (b *Breakdown) WriteText(w io.Writer) {
 			}
 		}
 		fmt.Fprintln(w)
+	}
+	if c := b.TopicCalibration; c != nil {
+		fmt.Fprintf(w, "   first topic's probability: mean %.3f against accuracy %.3f  ECE %.3f  Brier %.3f  (n=%d)\n",
+			c.MeanProbability, c.Accuracy, c.ECE, c.Brier, c.N)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -236,6 +238,8 @@ func TestFloors(t *testing.T) {
 		{"topics.top1_accuracy=0.9", true},
 		{"ner.per_type.ORG.f1=0.75", false},
 		{"ner.no_such_figure=0", true},
+		{"topics.top1_accuracy<=0.9", false},
+		{"tiny:topics.top1_accuracy<=0.1", true},
 	}
 	for _, tc := range tests {
 		f, err := ParseFloor(tc.spec)
@@ -250,6 +254,34 @@ func TestFloors(t *testing.T) {
 		if _, err := ParseFloor(s); err == nil {
 			t.Errorf("ParseFloor(%q) accepted", s)
 		}
+	}
+}
+
+func TestLoadFloors(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []Floor
+		err        bool
+	}{
+		{"minimum", `{"a": {"x.f1": 0.9}}`, []Floor{{Set: "a", Key: "x.f1", Min: 0.9}}, false},
+		{"maximum", `{"a": {"x.ece": {"max": 0.2}}}`, []Floor{{Set: "a", Key: "x.ece", Min: 0.2, Max: true}}, false},
+		{"object without max", `{"a": {"x.ece": {"min": 0.2}}}`, nil, true},
+		{"string", `{"a": {"x.f1": "0.9"}}`, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "floors.json")
+			if err := os.WriteFile(path, []byte(tc.json), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := LoadFloors(path)
+			if (err != nil) != tc.err {
+				t.Fatalf("err = %v, want error %v", err, tc.err)
+			}
+			if !tc.err && !slices.Equal(got, tc.want) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -319,5 +351,28 @@ func TestMarkdownTable(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing line %q in\n%s", want, out)
 		}
+	}
+}
+
+func TestCalibrationFigures(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		answers          []scoredAnswer
+		ece, brier, mean float64
+	}{
+		{"sure and right", []scoredAnswer{{1, true}, {1, true}}, 0, 0, 1},
+		{"sure and wrong", []scoredAnswer{{1, false}, {0.95, false}}, 0.975, 0.95125, 0.975},
+		{"calibrated within a bin", []scoredAnswer{{0.5, true}, {0.5, false}}, 0, 0.25, 0.5},
+		{"too shy", []scoredAnswer{{0.3, true}, {0.3, true}, {0.3, true}, {0.3, false}}, 0.45, 0.39, 0.3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := calibration(tc.answers)
+			if math.Abs(c.ECE-tc.ece) > 1e-4 || math.Abs(c.Brier-tc.brier) > 1e-4 || math.Abs(c.MeanProbability-tc.mean) > 1e-4 {
+				t.Fatalf("got %+v, want ECE %v Brier %v mean %v", *c, tc.ece, tc.brier, tc.mean)
+			}
+		})
+	}
+	if calibration(nil) != nil {
+		t.Error("no answers: want no figures")
 	}
 }

@@ -10,32 +10,40 @@ import (
 )
 
 // Floor is a minimum for one figure of one set (Set empty = every set that
-// reports the figure). Floors guard against regressions; they are set just
-// under what the engine reaches.
+// reports the figure), or a maximum (Max) for a figure where less is better,
+// such as a calibration error. Floors guard against regressions; they are
+// set just short of what the engine reaches.
 type Floor struct {
 	Set string
 	Key string
-	Min float64
+	Min float64 // the bound, a maximum when Max is set
+	Max bool
 }
 
 func (f Floor) String() string {
-	if f.Set == "" {
-		return fmt.Sprintf("%s=%g", f.Key, f.Min)
+	op := "="
+	if f.Max {
+		op = "<="
 	}
-	return fmt.Sprintf("%s:%s=%g", f.Set, f.Key, f.Min)
+	if f.Set == "" {
+		return fmt.Sprintf("%s%s%g", f.Key, op, f.Min)
+	}
+	return fmt.Sprintf("%s:%s%s%g", f.Set, f.Key, op, f.Min)
 }
 
-// ParseFloor reads "[set:]key=value", e.g. "conll2003-dev:ner.PER+ORG+LOC.f1=0.70".
+// ParseFloor reads "[set:]key=value", a minimum, e.g.
+// "conll2003-dev:ner.PER+ORG+LOC.f1=0.70", or "[set:]key<=value", a maximum.
 func ParseFloor(s string) (Floor, error) {
 	kv, val, ok := strings.Cut(s, "=")
 	if !ok {
-		return Floor{}, fmt.Errorf("floor %q: want [set:]key=value", s)
+		return Floor{}, fmt.Errorf("floor %q: want [set:]key=value or [set:]key<=value", s)
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 	if err != nil {
 		return Floor{}, fmt.Errorf("floor %q: %w", s, err)
 	}
-	f := Floor{Key: strings.TrimSpace(kv), Min: v}
+	kv, isMax := strings.CutSuffix(kv, "<")
+	f := Floor{Key: strings.TrimSpace(kv), Min: v, Max: isMax}
 	if set, key, ok := strings.Cut(f.Key, ":"); ok {
 		f.Set, f.Key = set, key
 	}
@@ -45,20 +53,30 @@ func ParseFloor(s string) (Floor, error) {
 	return f, nil
 }
 
-// LoadFloors reads a JSON file {"set": {"key": min, ...}, ...}.
+// LoadFloors reads a JSON file {"set": {"key": min, "key2": {"max": max}, ...}, ...}.
 func LoadFloors(path string) ([]Floor, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]map[string]float64
+	var m map[string]map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var out []Floor
 	for set, keys := range m {
-		for k, v := range keys {
-			out = append(out, Floor{Set: set, Key: k, Min: v})
+		for k, raw := range keys {
+			f := Floor{Set: set, Key: k}
+			var bound struct {
+				Max *float64 `json:"max"`
+			}
+			if err := json.Unmarshal(raw, &f.Min); err != nil {
+				if err := json.Unmarshal(raw, &bound); err != nil || bound.Max == nil {
+					return nil, fmt.Errorf("%s: %s: %s: want a number (a minimum) or {\"max\": number}", path, set, k)
+				}
+				f.Min, f.Max = *bound.Max, true
+			}
+			out = append(out, f)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
@@ -80,7 +98,9 @@ func CheckFloors(reports []*Report, floors []Floor) []string {
 			switch {
 			case !ok:
 				bad = append(bad, fmt.Sprintf("%s: no figure %q (engine %s)", r.Set, f.Key, r.Engine))
-			case got < f.Min:
+			case f.Max && got > f.Min:
+				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is above the ceiling %.4f (engine %s)", r.Set, f.Key, got, f.Min, r.Engine))
+			case !f.Max && got < f.Min:
 				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is below the floor %.4f (engine %s)", r.Set, f.Key, got, f.Min, r.Engine))
 			}
 		}

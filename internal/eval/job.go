@@ -209,7 +209,7 @@ func (j Job) Run(ctx context.Context, stdout, stderr io.Writer) error {
 		for _, b := range bad {
 			fmt.Fprintln(stderr, "FLOOR:", b)
 		}
-		return fmt.Errorf("%d figure(s) below their floor", len(bad))
+		return fmt.Errorf("%d figure(s) below their floor or above their ceiling", len(bad))
 	}
 	if len(floors) > 0 {
 		fmt.Fprintf(stderr, "eval: all %d floor(s) met\n", len(floors))

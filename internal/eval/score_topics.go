@@ -19,6 +19,15 @@ type TopicResult struct {
 	Micro            PRF                  `json:"micro"`
 	WithoutTopics    int                  `json:"articles_without_topics"`
 	PerGoldClassTop1 map[string]ClassTop1 `json:"per_gold_class_top1"`
+	// each article's first topic: its probability, when the prediction
+	// gives one, and whether it is right
+	firsts []scoredAnswer
+}
+
+// scoredAnswer is an answer's probability and whether the answer is right.
+type scoredAnswer struct {
+	score float64
+	right bool
 }
 
 // ClassTop1 is top-1 accuracy for one gold label set.
@@ -76,6 +85,7 @@ type TopicOptions struct {
 func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d Diag) TopicResult {
 	var top1, n, tp, fp, fn, noPred, nonStd int
 	perClass := map[string][2]int{}
+	var firsts []scoredAnswer
 	for _, a := range s.Articles {
 		g := s.Gold[a.ID]
 		if g == nil || !g.HasTopics {
@@ -86,9 +96,9 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 			gset = append(gset, normCode(t))
 		}
 		type item struct {
-			score float64
-			i     int
-			code  string
+			score, prob float64
+			i           int
+			code        string
 		}
 		var items []item
 		if p := preds[a.ID]; p != nil {
@@ -106,7 +116,7 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 				if !isTopLevel(code) {
 					nonStd++
 				}
-				items = append(items, item{t.Score, i, code})
+				items = append(items, item{t.Score, t.Probability, i, code})
 			}
 		}
 		sort.SliceStable(items, func(i, j int) bool {
@@ -132,6 +142,9 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 			noPred++
 		}
 		ok := len(codes) > 0 && slices.Contains(gset, codes[0])
+		if len(items) > 0 && items[0].prob > 0 {
+			firsts = append(firsts, scoredAnswer{items[0].prob, ok})
+		}
 		if ok {
 			top1++
 			pc[0]++
@@ -168,7 +181,7 @@ func ScoreTopics(s *Set, preds map[string]*event.Enriched, opt TopicOptions, d D
 	}
 	d["pred_topic_codes_not_top_level"] += nonStd
 	res := TopicResult{Top1Correct: top1, Articles: n, Micro: prf(tp, fp, fn), WithoutTopics: noPred,
-		PerGoldClassTop1: map[string]ClassTop1{}}
+		PerGoldClassTop1: map[string]ClassTop1{}, firsts: firsts}
 	if n > 0 {
 		res.Top1Accuracy = round4(float64(top1) / float64(n))
 	}

@@ -16,7 +16,8 @@ type Config struct {
 	// LeadWeight multiplies the evidence of the body's first sentence (the
 	// lead, which states what the story is about).
 	LeadWeight float64
-	// Saturation is the evidence at which a topic's score reaches 1-1/e.
+	// Saturation is the evidence at which a topic's score, the strength
+	// of its evidence, reaches 1-1/e.
 	Saturation float64
 	// MinEvidence is the least evidence the best topic needs before any
 	// topic is emitted (a guard against tagging near-empty texts).
@@ -24,7 +25,7 @@ type Config struct {
 	// MinRelative drops top-level topics with less than this fraction of
 	// the best topic's evidence.
 	MinRelative float64
-	// MinScore drops topics scoring below it.
+	// MinScore drops topics whose evidence strength (Score) is below it.
 	MinScore float64
 	// DeepMinEvidence and DeepMinShare gate deeper codes: a sub-topic is
 	// emitted when its evidence is at least DeepMinEvidence and at least
@@ -56,6 +57,13 @@ type Config struct {
 	// the embedded gazetteer (data/entity-topics.tsv); a knowledge base can
 	// stand in for it.
 	Entities EntityTopics
+	// ModelData replaces the embedded learned model with a model file as
+	// TrainModel writes it (nil: the embedded one).
+	ModelData []byte
+	// NoCalibration leaves out each topic's calibrated probability
+	// (event.Topic.Probability); Score, the evidence strength, is there
+	// either way.
+	NoCalibration bool
 }
 
 // DefaultConfig returns the settings the package is measured with.

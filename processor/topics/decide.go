@@ -14,12 +14,16 @@ const policyShare = 0.5
 
 type scored struct {
 	node  int
-	raw   float64
-	score float64
+	raw   float64 // evidence, the learned model's and the policy link's included
+	text  float64 // evidence but the model's and the policy link's (top-level topics)
+	score float64 // evidence strength: what the emission thresholds read
+	prob  float64 // calibrated probability that the topic applies
 }
 
-// decide turns evidence into scored topics.
-func (t *Tagger) decide(s *scratch) []event.Topic {
+// rank rolls the evidence up the vocabulary, applies the policy links, and
+// returns the top-level topics that have evidence, best first, in buf, with
+// the evidence of all topics but the learned model's.
+func (t *Tagger) rank(s *scratch, buf []scored) ([]scored, float64) {
 	v := t.vocab
 	for _, n := range s.nodeTouched {
 		w := s.node[n]
@@ -28,6 +32,18 @@ func (t *Tagger) decide(s *scratch) []event.Topic {
 				s.subTouched = append(s.subTouched, int32(j))
 			}
 			s.sub[j] += w
+		}
+	}
+	ts := buf[:0]
+	text := 0.0
+	for _, n := range v.tops {
+		if r := float64(s.sub[n]); r > 0 && len(ts) < cap(buf) {
+			own := r
+			if c := t.mclass[n]; c >= 0 && s.modelRan {
+				own = math.Max(0, r-float64(t.modelEvidence(s, c)))
+			}
+			ts = append(ts, scored{node: n, text: own})
+			text += own
 		}
 	}
 	// Policy links: politics gains at most policyShare of its own evidence,
@@ -51,61 +67,90 @@ func (t *Tagger) decide(s *scratch) []event.Topic {
 			}
 		}
 	}
-	var tops [32]scored
-	nt := 0
-	best := 0.0
-	for _, n := range v.tops {
-		if r := float64(s.sub[n]); r > 0 && nt < len(tops) {
-			tops[nt] = scored{node: n, raw: r}
-			nt++
-			best = math.Max(best, r)
-		}
+	for i := range ts {
+		ts[i].raw = float64(s.sub[ts[i].node])
 	}
-	if best <= 0 || t.cfg.MaxTopics == 0 {
-		return []event.Topic{}
-	}
-	ts := tops[:nt]
 	// insertion sort: at most 17 entries, and sort.Slice would allocate
 	for i := 1; i < len(ts); i++ {
 		for j := i; j > 0 && (ts[j].raw > ts[j-1].raw || ts[j].raw == ts[j-1].raw && ts[j].node < ts[j-1].node); j-- {
 			ts[j], ts[j-1] = ts[j-1], ts[j]
 		}
 	}
-	out := make([]event.Topic, 0, 4)
+	return ts, text
+}
+
+// decide turns evidence into scored topics.
+func (t *Tagger) decide(s *scratch) []event.Topic {
+	var tops [32]scored
+	ts, text := t.rank(s, tops[:0])
+	if len(ts) == 0 || t.cfg.MaxTopics == 0 {
+		return []event.Topic{}
+	}
+	best := ts[0].raw
+	// Decisions and order read the evidence strength; the calibrated
+	// probability rides along.
+	var emitBuf [32]scored
+	emit := emitBuf[:0]
 	var deepBuf [32]scored
 	deep := deepBuf[:0]
+	prev := 1.0
 	for i, tp := range ts {
 		rel := tp.raw / best
 		score := (1 - math.Exp(-tp.raw/t.cfg.Saturation)) * rel
 		// The best topic is always emitted, however weak its evidence (a
-		// headline): its low score says how sure the tagger is. Others
-		// must pass the thresholds.
+		// headline): its score says how sure the tagger is. Others must
+		// pass the thresholds.
 		if i > 0 && (best < t.cfg.MinEvidence || rel < t.cfg.MinRelative || score < t.cfg.MinScore) {
 			break // sorted: nothing further passes MinRelative, and score falls with raw
 		}
-		out = append(out, t.topic(tp.node, math.Max(score, 0.001)))
+		tp.score = math.Max(score, 0.001)
+		if t.calib != nil {
+			// a topic with less evidence is never reported as likelier
+			tp.prob = math.Max(math.Min(t.calibrated(s, ts, i, text), prev), 0.001)
+			prev = tp.prob
+		}
+		emit = append(emit, tp)
 		if t.cfg.NoDeep {
 			continue
 		}
 		if d, ok := t.deepest(s, tp.node, tp.raw); ok {
-			d.score = score * (0.5 + 0.45*d.raw/tp.raw)
+			share := 0.5 + 0.45*d.raw/tp.raw
+			d.score, d.prob = score*share, tp.prob*share
 			deep = append(deep, d)
 		}
 	}
 	for _, d := range deep {
 		if d.score >= t.cfg.MinScore {
-			out = append(out, t.topic(d.node, d.score))
+			emit = append(emit, d)
 		}
 	}
-	for i := 1; i < len(out); i++ { // stable: a parent stays before its equal-scored child
-		for j := i; j > 0 && out[j].Score > out[j-1].Score; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
+	byScore(emit)
+	if len(emit) > t.cfg.MaxTopics {
+		emit = emit[:t.cfg.MaxTopics]
 	}
-	if len(out) > t.cfg.MaxTopics {
-		out = out[:t.cfg.MaxTopics]
+	out := make([]event.Topic, len(emit))
+	for i, e := range emit {
+		out[i] = t.topic(e.node, e.score)
+		if t.calib != nil {
+			out[i].Probability = round3(e.prob)
+		}
 	}
 	return out
+}
+
+// round3 rounds a score as events carry it.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// byScore sorts topics by their evidence strength as events round it,
+// highest first; stable, so that a parent stays before its equal-scored
+// child. Insertion sort: a handful of entries, and sort.SliceStable would
+// allocate.
+func byScore(e []scored) {
+	for i := 1; i < len(e); i++ {
+		for j := i; j > 0 && round3(e[j].score) > round3(e[j-1].score); j-- {
+			e[j], e[j-1] = e[j-1], e[j]
+		}
+	}
 }
 
 // deepest walks down from a top-level topic along the child with the most

@@ -13,7 +13,8 @@
 // (data/model.bin.gz) add evidence, and a headline's known names are looked
 // up directly where the entity stage missed them (headlines.go), so that a
 // headline alone still gets its best topic: every text with words gets one,
-// scored by how sure it is.
+// scored by the strength of its evidence, with the calibrated probability
+// that it applies (calibrate.go).
 package topics
 
 import (
@@ -48,6 +49,9 @@ var notNamesGz []byte
 //go:embed data/known-entities.txt
 var knownEntities string
 
+//go:embed data/calibration.txt
+var calibrationFile string
+
 // Notice returns the attribution of the embedded IPTC vocabulary (CC BY 4.0)
 // and the origin of the hand-written lexicon.
 func Notice() string { return notice }
@@ -60,8 +64,10 @@ type Tagger struct {
 	lex      lexicon
 	policy   []policyLink
 	model    *model
-	mnodes   []int // vocabulary node of each model class
-	sport    int   // node of the sport topic, -1 if absent
+	mnodes   []int        // vocabulary node of each model class
+	mclass   []int        // model class of each vocabulary node, -1 for none
+	calib    *Calibration // nil: scores are the evidence's strength
+	sport    int          // node of the sport topic, -1 if absent
 	ents     EntityTopics
 	notNames map[uint64]struct{} // words that alone are no name, by name key
 	shared   map[uint64]struct{} // one-word names that may be a person's or a word (sharedWords)
@@ -98,19 +104,35 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	t := &Tagger{cfg: cfg, vocab: v, policy: policy, lex: lexicon{
 		terms: freeze(terms.entries), org: freeze(org.entries), role: freeze(role.entries)}}
-	if !cfg.NoModel && !cfg.IPTCOnly && len(modelFile) > 0 {
-		m, err := decodeModel(modelFile)
+	t.mclass = make([]int, len(v.nodes))
+	for i := range t.mclass {
+		t.mclass[i] = -1
+	}
+	mf := modelFile
+	if cfg.ModelData != nil {
+		mf = cfg.ModelData
+	}
+	if !cfg.NoModel && !cfg.IPTCOnly && len(mf) > 0 {
+		m, err := decodeModel(mf)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range m.classes {
+		for i, c := range m.classes {
 			n, ok := v.byCode[c]
 			if !ok {
 				return nil, fmt.Errorf("topics model: class %s is not in the vocabulary", c)
 			}
 			t.mnodes = append(t.mnodes, n)
+			t.mclass[n] = i
 		}
 		t.model = m
+	}
+	if !cfg.NoCalibration {
+		c, err := ParseCalibration(strings.NewReader(calibrationFile))
+		if err != nil {
+			return nil, err
+		}
+		t.calib = &c
 	}
 	t.sport = -1
 	if n, ok := v.byCode["medtop:15000000"]; ok && !cfg.IPTCOnly {
@@ -170,6 +192,8 @@ type scratch struct {
 	creditBefore, creditAfter int
 	feats                     []uint64  // learned-model features
 	prob                      []float64 // learned-model probabilities
+	modelRan                  bool      // prob holds this text's probabilities
+	modelTop                  int       // the model's most probable class
 }
 
 // maxNames bounds the surnames remembered per article; later ones are
@@ -196,6 +220,7 @@ func (s *scratch) reset() {
 	}
 	s.hitsTouched, s.nodeTouched, s.subTouched = s.hitsTouched[:0], s.nodeTouched[:0], s.subTouched[:0]
 	s.nnames, s.nseen = 0, 0
+	s.modelRan = false
 	s.others, s.persons, s.entitiesRead = s.others[:0], s.persons[:0], false
 	s.creditBefore, s.creditAfter = 0, math.MaxInt
 	// keep the buffers, not the article
@@ -428,6 +453,12 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 		s.reset()
 		t.scratch.Put(s)
 	}()
+	t.evidence(s, title, body, entities)
+	return t.decide(s)
+}
+
+// evidence gathers every source's evidence for the text into s.
+func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.Entity) {
 	title, body = s.withoutCredits(title, body)
 	tw := float32(t.cfg.TitleWeight)
 	t.scan(s, title, tw, 0, tw)
@@ -449,14 +480,25 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 				s.prob = make([]float64, len(t.mnodes))
 			}
 			t.model.predict(s.feats, s.prob[:len(t.mnodes)])
+			s.modelRan, s.modelTop = true, 0
 			for c, n := range t.mnodes {
-				if w := float32(t.cfg.ModelWeight * s.prob[c]); w > 1e-3 {
+				if s.prob[c] > s.prob[s.modelTop] {
+					s.modelTop = c
+				}
+				if w := t.modelEvidence(s, c); w > 0 {
 					s.addNode(n, w)
 				}
 			}
 		}
 	}
-	return t.decide(s)
+}
+
+// modelEvidence is the evidence the learned model gives its class c.
+func (t *Tagger) modelEvidence(s *scratch, c int) float32 {
+	if w := float32(t.cfg.ModelWeight * s.prob[c]); w > 1e-3 {
+		return w
+	}
+	return 0
 }
 
 // TopLevel maps every code the tagger can emit to its top-level topic code
@@ -471,7 +513,7 @@ func (t *Tagger) TopLevel() map[string]string {
 
 func (t *Tagger) topic(n int, score float64) event.Topic {
 	nd := &t.vocab.nodes[n]
-	return event.Topic{Code: nd.code, Label: nd.label, Score: math.Round(score*1000) / 1000}
+	return event.Topic{Code: nd.code, Label: nd.label, Score: round3(score)}
 }
 
 // EmbeddedGazetteer parses the embedded entity gazetteer

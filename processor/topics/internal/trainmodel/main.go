@@ -28,7 +28,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
 
@@ -42,6 +41,7 @@ func main() {
 type doc struct {
 	id    string
 	title string
+	body  string // as written (articles only)
 	sents []string
 }
 
@@ -65,6 +65,9 @@ func run() error {
 	namesRepeat := flag.Int("names-repeat", 1, "times each known name is an example (0 = none)")
 	gazNames := flag.Int("gazetteer-names", 0, "names of the generated gazetteer (-entities-in) given as examples, at most this many per top-level topic, spread evenly over the file (0 = none)")
 	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
+	calibOut := flag.String("calibration-out", "processor/topics/data/calibration.txt", "score calibration output (empty: skip)")
+	calibLabels := flag.String("calibration-labels", "processor/entities/train/wikinews/train*.gold.jsonl", "glob of gold JSONL files ({id, topics}) whose articles the score calibration is fitted on; the model the fit reads is trained without them")
+	calibL2 := flag.Float64("calibration-l2", 1, "ridge penalty of the calibration fit")
 	grams := flag.String("grams", "4-5", "lengths of the letter n-grams of each word the model reads too, MIN-MAX (\"\" = words and word pairs only)")
 	flag.Parse()
 
@@ -121,105 +124,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	top := lex.TopLevel()
-	var ex []topics.Example
-	perCode := map[string]int{}
-	var td, bd text.Doc
-	for _, d := range docs {
-		body := strings.Join(d.sents, " ")
-		td.Reset(d.title)
-		bd.Reset(body)
-		code, ok := hand[d.id]
-		reps := 1
-		if ok {
-			reps = max(1, *labelRepeat)
-		}
-		if !ok {
-			ts := lex.Topics(&td, &bd, nil)
-			if len(ts) == 0 || ts[0].Score < *minScore {
-				continue
-			}
-			code = top[ts[0].Code]
-		}
-		perCode[code]++
-		first := len(ex)
-		ex = append(ex, topics.Example{Title: d.title, Body: body, Code: code})
-		if d.title != "" {
-			ex = append(ex, topics.Example{Body: d.title, Code: code})
-		}
-		if len(d.sents) > 1 {
-			ex = append(ex, topics.Example{Title: d.title, Body: d.sents[0], Code: code})
-		}
-		words := strings.Fields(body)
-		if len(words) > 2**chunk {
-			for i := 0; i < len(words); i += *chunk {
-				ex = append(ex, topics.Example{Body: strings.Join(words[i:min(len(words), i+*chunk)], " "), Code: code})
-			}
-		}
-		n := len(ex) - first
-		for r := 1; r < reps; r++ {
-			ex = append(ex, ex[first:first+n]...)
-		}
+	build := func(leaveOut map[string]bool) ([]topics.Example, map[string]int, error) {
+		return examples(docs, leaveOut, hand, lex, exampleOptions{
+			data: *data, minScore: *minScore, chunk: *chunk, labelRepeat: *labelRepeat,
+			iptcRepeat: *iptcRepeat, namesFile: *namesFile, namesRepeat: *namesRepeat,
+			gazNames: *gazNames, gazIn: *gazIn,
+		})
 	}
-	if *iptcRepeat > 0 {
-		// The IPTC vocabulary's own labels and definitions: short texts
-		// with a known topic, much like headlines.
-		rows, err := readTSV(filepath.Join(*data, "topics", "iptc-mediatopics.tsv"))
-		if err != nil {
-			return err
-		}
-		n := 0
-		for _, r := range rows {
-			code, ok := top[r["code"]]
-			if !ok || r["retired"] == "yes" {
-				continue
-			}
-			for i := 0; i < *iptcRepeat; i++ {
-				ex = append(ex, topics.Example{Body: r["label_en"], Code: code},
-					topics.Example{Title: r["label_en"], Body: r["definition_en"], Code: code})
-			}
-			n++
-		}
-		fmt.Fprintf(os.Stderr, "trainmodel: %d IPTC concepts as examples\n", n)
-	}
-	if *namesRepeat > 0 {
-		names, err := readKnownNames(*namesFile)
-		if err != nil {
-			return err
-		}
-		n := 0
-		for _, nm := range names {
-			code, ok := top[nm.code]
-			if !ok {
-				continue
-			}
-			for i := 0; i < *namesRepeat; i++ {
-				ex = append(ex, topics.Example{Body: nm.name, Code: code})
-			}
-			n++
-		}
-		fmt.Fprintf(os.Stderr, "trainmodel: %d known names as examples\n", n)
-	}
-	if *gazNames > 0 {
-		names, err := readGazetteerNames(*gazIn)
-		if err != nil {
-			return err
-		}
-		byCode := map[string][]string{}
-		for _, nm := range names {
-			if code, ok := top[nm.code]; ok {
-				byCode[code] = append(byCode[code], nm.name)
-			}
-		}
-		n := 0
-		for code, ns := range byCode {
-			step := max(1, len(ns) / *gazNames)
-			for i := 0; i < len(ns); i += step {
-				ex = append(ex, topics.Example{Body: ns[i], Code: code})
-				n++
-			}
-		}
-		fmt.Fprintf(os.Stderr, "trainmodel: %d gazetteer names as examples\n", n)
+	ex, perCode, err := build(nil)
+	if err != nil {
+		return err
 	}
 	codes := make([]string, 0, len(perCode))
 	for c := range perCode {
@@ -236,8 +150,9 @@ func run() error {
 			return fmt.Errorf("-grams %q: want MIN-MAX, as 4-5", *grams)
 		}
 	}
+	opt := topics.TrainOptions{Buckets: *buckets, Epochs: *epochs, Seed: 1, Balance: *balance, NoPrior: *noPrior, Rate: *rate, Grams: g}
 	var buf bytes.Buffer
-	if err := topics.TrainModel(ex, topics.TrainOptions{Buckets: *buckets, Epochs: *epochs, Seed: 1, Balance: *balance, NoPrior: *noPrior, Rate: *rate, Grams: g}, &buf); err != nil {
+	if err := topics.TrainModel(ex, opt, &buf); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
@@ -251,33 +166,21 @@ func run() error {
 		}
 		fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d names)\n", *entsOut, n)
 	}
+	if *calibOut != "" {
+		return writeCalibration(*calibOut, *calibLabels, *calibL2, docs, skip, build, opt)
+	}
 	return nil
 }
 
 // readLabels reads the main (first) topic of each article of a gold file.
 // Ids in skip (development sets) are refused: they must never train.
 func readLabels(path string, skip map[string]bool, out map[string]string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
+	all := map[string][]string{}
+	if err := readTopicLists(path, skip, all); err != nil {
 		return err
 	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var g struct {
-			ID     string   `json:"id"`
-			Topics []string `json:"topics"`
-		}
-		if err := json.Unmarshal(line, &g); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		if skip[g.ID] {
-			return fmt.Errorf("%s: %s is a development article", path, g.ID)
-		}
-		if len(g.Topics) > 0 {
-			out[g.ID] = g.Topics[0]
-		}
+	for id, ts := range all {
+		out[id] = ts[0]
 	}
 	return nil
 }
@@ -320,7 +223,7 @@ func readArticles(path string, skip map[string]bool) ([]doc, error) {
 				sents = append(sents, p)
 			}
 		}
-		out = append(out, doc{id: a.ID, title: a.Title, sents: sents})
+		out = append(out, doc{id: a.ID, title: a.Title, body: a.Body, sents: sents})
 	}
 	return out, sc.Err()
 }
