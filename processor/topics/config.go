@@ -60,6 +60,11 @@ type Config struct {
 	// ModelData replaces the embedded learned model with a model file as
 	// TrainModel writes it (nil: the embedded one).
 	ModelData []byte
+	// NoKnownPeople leaves out the names of data/known-people.txt, which
+	// count at tagging time but play no part in making the learned model:
+	// the tagger that labels the model's training text is built without
+	// them (a name given as evidence there would reach the model too).
+	NoKnownPeople bool
 	// NoCalibration leaves out each topic's calibrated probability
 	// (event.Topic.Probability); Score, the evidence strength, is there
 	// either way.

@@ -46,6 +46,8 @@ func knownLines(list string) iter.Seq[knownLine] {
 //	# comment
 //	= medtop:20001085 PERSON      (a section: code and entity types)
 //	Roger Federer
+//	= medtop:15000000 PERSON full-names   (people counted by full name only)
+//	Quade Cooper
 //	= surnames-ignore             (surnames never used alone)
 //	Smith
 //	= not-in-lexicon              (names that are also ordinary words)
@@ -56,7 +58,8 @@ func knownLines(list string) iter.Seq[knownLine] {
 // (the last word, with a lower-case particle such as "van" or "de" before it)
 // a PERSON entry of the same topic, so that a headline's "Wenger" counts:
 // unless the surname is a full name of the list, is in a surnames-ignore
-// section, or belongs to people of different topics.
+// section, or belongs to people of different topics. People of a
+// full-names section make no surname entry.
 func (g *Gazetteer) AddList(list string, surnames bool) error {
 	type entry struct {
 		code    string
@@ -67,8 +70,9 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 	sur := map[uint64]string{} // surname key -> code, "" when ambiguous
 	var surOrder []uint64
 	ignore := map[uint64]bool{}
-	// special is the name of a section that lists no entities
-	code, allowed, special := "", uint16(0), ""
+	// special is the name of a section that lists no entities; fullOnly
+	// marks a section whose people count by their full names alone
+	code, allowed, special, fullOnly := "", uint16(0), "", false
 	for l := range knownLines(list) {
 		n, line := l.n-1, l.name
 		if l.header {
@@ -78,14 +82,14 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 				special = f[0]
 				continue
 			}
-			if len(f) != 2 || !strings.HasPrefix(f[0], "medtop:") {
-				return fmt.Errorf("known entities line %d: want \"= medtop:code TYPES\", got %q", n+1, "="+l.section)
+			if len(f) < 2 || len(f) > 3 || !strings.HasPrefix(f[0], "medtop:") || len(f) == 3 && (f[1] != "PERSON" || f[2] != fullNamesOnly) {
+				return fmt.Errorf("known entities line %d: want \"= medtop:code TYPES\" or \"= medtop:code PERSON %s\", got %q", n+1, fullNamesOnly, "="+l.section)
 			}
 			a, err := parseTypes(f[1])
 			if err != nil {
 				return fmt.Errorf("known entities line %d: %w", n+1, err)
 			}
-			code, allowed = f[0], a
+			code, allowed, fullOnly = f[0], a, len(f) == 3
 			continue
 		}
 		k := nameKey(line)
@@ -108,7 +112,7 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 		}
 		full[k] = entry{code, allowed}
 		order = append(order, k)
-		if !surnames || allowed != gzPerson {
+		if !surnames || allowed != gzPerson || fullOnly {
 			continue
 		}
 		s := surname(line)
@@ -150,6 +154,11 @@ func (g *Gazetteer) AddList(list string, surnames bool) error {
 	}
 	return nil
 }
+
+// fullNamesOnly marks a section of people who count by their full names
+// only: their surnames are common, ordinary words, or other listed people's,
+// and alone would say little or take a surname from someone better known.
+const fullNamesOnly = "full-names"
 
 // surname returns the family name of a person's name of two or more words:
 // the last word with any lower-case particles before it ("van Persie") or
@@ -204,7 +213,7 @@ func sharedWords(list string) map[string]bool {
 	for l := range knownLines(list) {
 		switch {
 		case l.header:
-		case strings.HasSuffix(l.section, " PERSON"):
+		case isPersonSection(l.section):
 			if s := surname(l.name); s != "" {
 				words[strings.ToLower(s)] = true
 			}
@@ -213,6 +222,13 @@ func sharedWords(list string) map[string]bool {
 		}
 	}
 	return words
+}
+
+// isPersonSection reports a section of people, with or without their
+// surnames.
+func isPersonSection(section string) bool {
+	f := strings.Fields(section)
+	return len(f) >= 2 && f[1] == "PERSON"
 }
 
 // addKnownNames makes the organisation, team, event and product names of

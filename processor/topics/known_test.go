@@ -25,6 +25,9 @@ Gordon Brown
 Frank Brown
 = medtop:15000000 PERSON
 Anna Blair
+= medtop:15000000 PERSON full-names
+Joe Brown
+Mia Gordon
 = medtop:11000000 ORG,OTHER
 Labour Party
 = surnames-ignore
@@ -46,7 +49,9 @@ Labour Party
 		{"Rahimi", event.TypePerson, "medtop:15000000"},
 		{"Smith", event.TypePerson, ""},                             // ignored surname
 		{"Jane Smith", event.TypePerson, "medtop:15000000"},         // the full name still counts
-		{"Brown", event.TypePerson, "medtop:11000000"},              // two politicians
+		{"Brown", event.TypePerson, "medtop:11000000"},              // two politicians; Joe Brown counts by full name only
+		{"Joe Brown", event.TypePerson, "medtop:15000000"},          // a full name of a full-names section
+		{"Gordon", event.TypePerson, ""},                            // and no surname
 		{"Blair", event.TypePerson, ""},                             // a politician and an athlete
 		{"Tony Blair", event.TypePerson, "medtop:11000000"},         // full names keep their topic
 		{"Labour Party", event.TypeOrg, "medtop:11000000"},          // a list's types
@@ -65,6 +70,8 @@ Labour Party
 		"= medtop:1 ROBOT\nJane Roe\n",                     // unknown type
 		"= sport PERSON\nJane Roe\n",                       // not a code
 		"= medtop:1 PERSON\nJ R\n= medtop:2 PERSON\nJ R\n", // one name, two topics
+		"= medtop:1 ORG full-names\nAcme\n",                // full names are people's
+		"= medtop:1 PERSON surnames\nJane Roe\n",           // an unknown option
 	} {
 		if err := g.AddList(bad, true); err == nil {
 			t.Errorf("AddList(%q) accepted", bad)
@@ -125,5 +132,36 @@ func TestKnownNamesWithoutEntities(t *testing.T) {
 		if first != tc.want {
 			t.Errorf("%q: topics %v, want %q first", tc.text, got, tc.want)
 		}
+	}
+}
+
+// The names of known-people.txt count at tagging time, by full name and,
+// outside a full-names section, by surname; the tagger that labels the
+// model's training text leaves them out.
+func TestKnownPeople(t *testing.T) {
+	with, err := EmbeddedGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := embeddedGazetteer(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"Sania Mirza", "medtop:15000000"},
+		{"Bortolami", "medtop:15000000"},       // a surname of a plain section
+		{"Jack Cunningham", "medtop:11000000"}, // a full name of a full-names section
+		{"Cunningham", ""},                     // whose surname is common
+	} {
+		if got, _, _ := with.EntityTopic(tc.text, event.TypePerson); got != tc.want {
+			t.Errorf("EntityTopic(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+		if got, _, ok := without.EntityTopic(tc.text, event.TypePerson); ok {
+			t.Errorf("without known people: EntityTopic(%q) = %q", tc.text, got)
+		}
+	}
+	// a known-entities.txt name is there either way
+	if got, _, _ := without.EntityTopic("Arsène Wenger", event.TypePerson); got == "" {
+		t.Error("without known people: Arsène Wenger is unknown")
 	}
 }

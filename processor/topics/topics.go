@@ -49,6 +49,19 @@ var notNamesGz []byte
 //go:embed data/known-entities.txt
 var knownEntities string
 
+//go:embed data/known-people.txt
+var knownPeople string
+
+// knownList is the list of known names: known-entities.txt, whose names
+// also train the learned model, and known-people.txt (unless withoutPeople),
+// whose names count only when the tagger runs.
+func knownList(withoutPeople bool) string {
+	if withoutPeople {
+		return knownEntities
+	}
+	return knownEntities + "\n" + knownPeople
+}
+
 //go:embed data/calibration.txt
 var calibrationFile string
 
@@ -96,8 +109,9 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	var shared map[string]bool // one-word names people or the language share
 	if !cfg.IPTCOnly {
-		shared = sharedWords(knownEntities)
-		addKnownNames(knownEntities, v, terms, shared)
+		list := knownList(cfg.NoKnownPeople)
+		shared = sharedWords(list)
+		addKnownNames(list, v, terms, shared)
 	}
 	if !cfg.NoIPTC {
 		addIPTC(v, terms, remap)
@@ -140,7 +154,7 @@ func New(cfg Config) (*Tagger, error) {
 	}
 	t.ents = cfg.Entities
 	if t.ents == nil && !cfg.IPTCOnly && len(entityTopicsGz) > 0 {
-		g, err := EmbeddedGazetteer()
+		g, err := embeddedGazetteer(cfg.NoKnownPeople)
 		if err != nil {
 			return nil, err
 		}
@@ -518,10 +532,12 @@ func (t *Tagger) topic(n int, score float64) event.Topic {
 
 // EmbeddedGazetteer parses the embedded entity gazetteer
 // (data/entity-topics.tsv.gz, generated from open name lists) and adds the
-// compiled list of well-known names (data/known-entities.txt), which wins
-// where both list a name. It is the default Config.Entities, exported so
+// compiled lists of well-known names (data/known-entities.txt and
+// data/known-people.txt), which win where both list a name. It is the default Config.Entities, exported so
 // that it can be chained with a knowledge base.
-func EmbeddedGazetteer() (*Gazetteer, error) {
+func EmbeddedGazetteer() (*Gazetteer, error) { return embeddedGazetteer(false) }
+
+func embeddedGazetteer(withoutPeople bool) (*Gazetteer, error) {
 	tsv, err := gunzip(entityTopicsGz)
 	if err != nil {
 		return nil, fmt.Errorf("topics: entity gazetteer: %w", err)
@@ -530,7 +546,7 @@ func EmbeddedGazetteer() (*Gazetteer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := g.AddList(knownEntities, true); err != nil {
+	if err := g.AddList(knownList(withoutPeople), true); err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
 	return g, nil

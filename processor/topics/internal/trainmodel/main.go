@@ -120,7 +120,8 @@ func run() error {
 			return err
 		}
 	}
-	lex, err := topics.New(topics.Config{NoModel: true})
+	// the labels come from the lexicon and the names the model learns
+	lex, err := topics.New(topics.Config{NoModel: true, NoKnownPeople: true})
 	if err != nil {
 		return err
 	}
