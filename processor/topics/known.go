@@ -206,14 +206,15 @@ func isParticle(w string) bool {
 
 // sharedWords returns, lower-cased, the words that a one-word organisation
 // name may share with people or with the language: the surnames of the
-// list's people, its surnames-ignore section (common surnames) and its
-// not-in-lexicon section (ordinary words: "Rockets", "Visa").
+// list's people (but those of full-names sections, who claim no surname),
+// its surnames-ignore section (common surnames) and its not-in-lexicon
+// section (ordinary words: "Rockets", "Visa").
 func sharedWords(list string) map[string]bool {
 	words := map[string]bool{}
 	for l := range knownLines(list) {
 		switch {
 		case l.header:
-		case isPersonSection(l.section):
+		case isPersonSection(l.section) && !strings.HasSuffix(l.section, " "+fullNamesOnly):
 			if s := surname(l.name); s != "" {
 				words[strings.ToLower(s)] = true
 			}
