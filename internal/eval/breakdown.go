@@ -45,25 +45,25 @@ func calibration(answers []scoredAnswer) *Calibration {
 	}
 	var sum, right, brier float64
 	var binN [calibrationBins]int
-	var binScore, binRight [calibrationBins]float64
+	var binProb, binRight [calibrationBins]float64
 	for _, a := range answers {
 		y := 0.0
 		if a.right {
 			y = 1
 		}
-		sum += a.score
+		sum += a.prob
 		right += y
-		brier += (a.score - y) * (a.score - y)
-		b := min(max(int(a.score*calibrationBins), 0), calibrationBins-1)
+		brier += (a.prob - y) * (a.prob - y)
+		b := min(max(int(a.prob*calibrationBins), 0), calibrationBins-1)
 		binN[b]++
-		binScore[b] += a.score
+		binProb[b] += a.prob
 		binRight[b] += y
 	}
 	n := float64(len(answers))
 	ece := 0.0
 	for b, c := range binN {
 		if c > 0 {
-			ece += float64(c) / n * math.Abs(binScore[b]/float64(c)-binRight[b]/float64(c))
+			ece += float64(c) / n * math.Abs(binProb[b]/float64(c)-binRight[b]/float64(c))
 		}
 	}
 	return &Calibration{MeanProbability: round4(sum / n), Accuracy: round4(right / n), ECE: round4(ece), Brier: round4(brier / n), N: len(answers)}

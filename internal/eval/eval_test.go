@@ -263,8 +263,8 @@ func TestLoadFloors(t *testing.T) {
 		want       []Floor
 		err        bool
 	}{
-		{"minimum", `{"a": {"x.f1": 0.9}}`, []Floor{{Set: "a", Key: "x.f1", Min: 0.9}}, false},
-		{"maximum", `{"a": {"x.ece": {"max": 0.2}}}`, []Floor{{Set: "a", Key: "x.ece", Min: 0.2, Max: true}}, false},
+		{"minimum", `{"a": {"x.f1": 0.9}}`, []Floor{{Set: "a", Key: "x.f1", Bound: 0.9}}, false},
+		{"maximum", `{"a": {"x.ece": {"max": 0.2}}}`, []Floor{{Set: "a", Key: "x.ece", Bound: 0.2, Max: true}}, false},
 		{"object without max", `{"a": {"x.ece": {"min": 0.2}}}`, nil, true},
 		{"string", `{"a": {"x.f1": "0.9"}}`, nil, true},
 	}

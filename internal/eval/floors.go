@@ -14,10 +14,10 @@ import (
 // such as a calibration error. Floors guard against regressions; they are
 // set just short of what the engine reaches.
 type Floor struct {
-	Set string
-	Key string
-	Min float64 // the bound, a maximum when Max is set
-	Max bool
+	Set   string
+	Key   string
+	Bound float64 // a minimum, or a maximum when Max is set
+	Max   bool
 }
 
 func (f Floor) String() string {
@@ -26,9 +26,9 @@ func (f Floor) String() string {
 		op = "<="
 	}
 	if f.Set == "" {
-		return fmt.Sprintf("%s%s%g", f.Key, op, f.Min)
+		return fmt.Sprintf("%s%s%g", f.Key, op, f.Bound)
 	}
-	return fmt.Sprintf("%s:%s%s%g", f.Set, f.Key, op, f.Min)
+	return fmt.Sprintf("%s:%s%s%g", f.Set, f.Key, op, f.Bound)
 }
 
 // ParseFloor reads "[set:]key=value", a minimum, e.g.
@@ -43,7 +43,7 @@ func ParseFloor(s string) (Floor, error) {
 		return Floor{}, fmt.Errorf("floor %q: %w", s, err)
 	}
 	kv, isMax := strings.CutSuffix(kv, "<")
-	f := Floor{Key: strings.TrimSpace(kv), Min: v, Max: isMax}
+	f := Floor{Key: strings.TrimSpace(kv), Bound: v, Max: isMax}
 	if set, key, ok := strings.Cut(f.Key, ":"); ok {
 		f.Set, f.Key = set, key
 	}
@@ -70,11 +70,11 @@ func LoadFloors(path string) ([]Floor, error) {
 			var bound struct {
 				Max *float64 `json:"max"`
 			}
-			if err := json.Unmarshal(raw, &f.Min); err != nil {
+			if err := json.Unmarshal(raw, &f.Bound); err != nil {
 				if err := json.Unmarshal(raw, &bound); err != nil || bound.Max == nil {
 					return nil, fmt.Errorf("%s: %s: %s: want a number (a minimum) or {\"max\": number}", path, set, k)
 				}
-				f.Min, f.Max = *bound.Max, true
+				f.Bound, f.Max = *bound.Max, true
 			}
 			out = append(out, f)
 		}
@@ -98,10 +98,10 @@ func CheckFloors(reports []*Report, floors []Floor) []string {
 			switch {
 			case !ok:
 				bad = append(bad, fmt.Sprintf("%s: no figure %q (engine %s)", r.Set, f.Key, r.Engine))
-			case f.Max && got > f.Min:
-				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is above the ceiling %.4f (engine %s)", r.Set, f.Key, got, f.Min, r.Engine))
-			case !f.Max && got < f.Min:
-				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is below the floor %.4f (engine %s)", r.Set, f.Key, got, f.Min, r.Engine))
+			case f.Max && got > f.Bound:
+				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is above the ceiling %.4f (engine %s)", r.Set, f.Key, got, f.Bound, r.Engine))
+			case !f.Max && got < f.Bound:
+				bad = append(bad, fmt.Sprintf("%s: %s = %.4f is below the floor %.4f (engine %s)", r.Set, f.Key, got, f.Bound, r.Engine))
 			}
 		}
 	}

@@ -26,7 +26,7 @@ type TopicResult struct {
 
 // scoredAnswer is an answer's probability and whether the answer is right.
 type scoredAnswer struct {
-	score float64
+	prob  float64
 	right bool
 }
 

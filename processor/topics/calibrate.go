@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,14 +116,7 @@ func ParseCalibration(r io.Reader) (Calibration, error) {
 	return c, nil
 }
 
-func calibIndex(name string) int {
-	for i, n := range calibNames {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
+func calibIndex(name string) int { return slices.Index(calibNames[:], name) }
 
 // Encode writes the calibration in the format ParseCalibration reads, after
 // the comment lines of header.
