@@ -209,7 +209,7 @@ func (t *Tagger) FitCalibration(ex []CalibrationExample, l2 float64) (Calibratio
 			gold[int(t.vocab.nodes[n].top)] = true
 		}
 		s := t.scratch.Get().(*scratch)
-		t.evidence(s, e.Title, e.Body, e.Entities)
+		t.evidence(s, e.Title, e.Body, e.Entities, nil)
 		var buf [32]scored
 		ts, text := t.rank(s, buf[:0])
 		for i := 0; i < len(ts) && i < calibCandidates; i++ {

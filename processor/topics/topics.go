@@ -467,12 +467,27 @@ func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.
 		s.reset()
 		t.scratch.Put(s)
 	}()
-	t.evidence(s, title, body, entities)
+	t.evidence(s, title, body, entities, nil)
 	return t.decide(s)
 }
 
-// evidence gathers every source's evidence for the text into s.
-func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.Entity) {
+// The sources of evidence, in the order evidence adds them (Explain).
+const (
+	SourceLexicon       = "lexicon"        // the hand lexicon, the IPTC vocabulary, fixtures and role-introduced names
+	SourceEntityCues    = "entity-cues"    // words in ORG names ("plc", "FC")
+	SourceKnownEntities = "known-entities" // the entity stage's entities found in the gazetteer
+	SourceHeadlineNames = "headline-names" // a headline's known names looked up directly
+	SourceModel         = "model"          // the learned model
+)
+
+// evidence gathers every source's evidence for the text into s; done, when
+// not nil, is called after each source (Explain).
+func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.Entity, done func(source string)) {
+	mark := func(source string) {
+		if done != nil {
+			done(source)
+		}
+	}
 	title, body = s.withoutCredits(title, body)
 	tw := float32(t.cfg.TitleWeight)
 	t.scan(s, title, tw, 0, tw)
@@ -481,11 +496,15 @@ func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.En
 		lead = int(body.Sentences[0].End)
 	}
 	t.scan(s, body, float32(t.cfg.LeadWeight), lead, 1)
+	mark(SourceLexicon)
 	if !t.cfg.IPTCOnly {
 		t.entityCues(s, entities)
+		mark(SourceEntityCues)
 		t.entityTopics(s, entities)
+		mark(SourceKnownEntities)
 		t.headlineNames(s, title, entities, true)
 		t.headlineNames(s, body, entities, false)
+		mark(SourceHeadlineNames)
 	}
 	if t.model != nil {
 		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens, t.model.grams)
@@ -505,6 +524,7 @@ func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.En
 			}
 		}
 	}
+	mark(SourceModel)
 }
 
 // modelEvidence is the evidence the learned model gives its class c.

@@ -1,7 +1,13 @@
 // Command topicdump is a development driver for the topic stage: it reads
 // articles as JSONL ({"id","title","body"}) on stdin and writes
-// {"id","topics":[...]} per line, the shape tools/score.py reads. It runs the
-// tagger alone (no entity stage), so figures it gives are for topics only.
+// {"id","topics":[...]} per line, the shape tools/score.py reads. By default
+// it runs the tagger alone (no entity stage, no knowledge base), so figures
+// it gives are for topics only; -engine runs the stage as the default engine
+// does, with the entity stage's entities and the knowledge base. -explain
+// adds where the topics come from: each source's evidence per top-level
+// topic, and the learned model's probabilities.
+//
+//	go run ./tools/topicdump -engine -explain < articles.jsonl
 package main
 
 import (
@@ -12,6 +18,8 @@ import (
 	"os"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/entities"
+	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
@@ -34,7 +42,24 @@ func run() error {
 	flag.BoolVar(&cfg.NoModel, "no-model", false, "ablation: leave out the learned model")
 	flag.Float64Var(&cfg.ModelWeight, "model-weight", cfg.ModelWeight, "evidence the learned model adds")
 	topicMap := flag.String("topic-map", "", "write {code: top-level code} JSON to this file and exit")
+	asEngine := flag.Bool("engine", false, "as the default engine runs the stage: the entity stage's entities, and the knowledge base after the gazetteer")
+	explain := flag.Bool("explain", false, "also write each source's evidence per top-level topic and the model's probabilities")
 	flag.Parse()
+	var rec *entities.Recognizer
+	if *asEngine {
+		gaz, err := topics.EmbeddedGazetteer()
+		if err != nil {
+			return err
+		}
+		known, err := topics.NewKBTopics(kb.DataFiles())
+		if err != nil {
+			return err
+		}
+		cfg.Entities = topics.Chain{gaz, known}
+		if rec, err = entities.New(entities.Config{}); err != nil {
+			return err
+		}
+	}
 	tg, err := topics.New(cfg)
 	if err != nil {
 		return err
@@ -59,10 +84,24 @@ func run() error {
 		}
 		title.Reset(a.Title)
 		body.Reset(a.Body)
-		if err := enc.Encode(struct {
-			ID     string        `json:"id"`
-			Topics []event.Topic `json:"topics"`
-		}{a.ID, tg.Topics(&title, &body, nil)}); err != nil {
+		var ents []event.Entity
+		if rec != nil {
+			ents = rec.Entities(&body)
+		}
+		var v any
+		if *explain {
+			ex := tg.Explain(&title, &body, ents)
+			v = struct {
+				ID string `json:"id"`
+				topics.Explanation
+			}{a.ID, ex}
+		} else {
+			v = struct {
+				ID     string        `json:"id"`
+				Topics []event.Topic `json:"topics"`
+			}{a.ID, tg.Topics(&title, &body, ents)}
+		}
+		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	}
