@@ -113,6 +113,17 @@ func New(cfg processor.Config) (*processor.Processor, error) {
 // newTopics is the topic stage with the embedded gazetteer and the
 // knowledge base as its entity evidence.
 func newTopics() (*topicstage.Tagger, error) {
+	ents, err := TopicEntities()
+	if err != nil {
+		return nil, err
+	}
+	return topicstage.New(topicstage.Config{Entities: ents})
+}
+
+// TopicEntities is the entity evidence of the default engine's topic stage:
+// the embedded gazetteer, then the knowledge base. Tools that run the stage
+// as the engine does use it too.
+func TopicEntities() (topicstage.EntityTopics, error) {
 	gaz, err := topicstage.EmbeddedGazetteer()
 	if err != nil {
 		return nil, err
@@ -121,5 +132,5 @@ func newTopics() (*topicstage.Tagger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return topicstage.New(topicstage.Config{Entities: topicstage.Chain{gaz, known}})
+	return topicstage.Chain{gaz, known}, nil
 }

@@ -18,8 +18,8 @@ import (
 	"os"
 
 	"github.com/newsenrich/newsenrich/event"
+	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/processor/entities"
-	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
@@ -47,15 +47,11 @@ func run() error {
 	flag.Parse()
 	var rec *entities.Recognizer
 	if *asEngine {
-		gaz, err := topics.EmbeddedGazetteer()
+		ents, err := engine.TopicEntities()
 		if err != nil {
 			return err
 		}
-		known, err := topics.NewKBTopics(kb.DataFiles())
-		if err != nil {
-			return err
-		}
-		cfg.Entities = topics.Chain{gaz, known}
+		cfg.Entities = ents
 		if rec, err = entities.New(entities.Config{}); err != nil {
 			return err
 		}

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/newsenrich/newsenrich/internal/eval"
+	"github.com/newsenrich/newsenrich/processor/engine"
 	"github.com/newsenrich/newsenrich/processor/entities"
-	"github.com/newsenrich/newsenrich/processor/kb"
 	"github.com/newsenrich/newsenrich/processor/text"
 	"github.com/newsenrich/newsenrich/processor/topics"
 )
@@ -46,15 +46,11 @@ func writeCalibration(out, labels string, l2 float64, docs []doc, skip map[strin
 	if err := topics.TrainModel(ex, opt, &model); err != nil {
 		return err
 	}
-	gaz, err := topics.EmbeddedGazetteer()
+	ents, err := engine.TopicEntities()
 	if err != nil {
 		return err
 	}
-	known, err := topics.NewKBTopics(kb.DataFiles())
-	if err != nil {
-		return err
-	}
-	tagger, err := topics.New(topics.Config{ModelData: model.Bytes(), Entities: topics.Chain{gaz, known}, NoCalibration: true})
+	tagger, err := topics.New(topics.Config{ModelData: model.Bytes(), Entities: ents, NoCalibration: true})
 	if err != nil {
 		return err
 	}
