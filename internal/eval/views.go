@@ -25,6 +25,28 @@ const (
 	ViewLeadTitleCase     = "lead-tc"
 )
 
+// ShortViews are the short views of a topic set, in the order eval runs
+// them.
+func ShortViews() []string {
+	return []string{ViewHeadline, ViewLead, ViewHeadlineTitleCase, ViewLeadTitleCase}
+}
+
+// ShortView returns the title and body that view makes of an article with
+// this headline (title) and body; a headline alone has no title.
+func ShortView(view, title, body string) (string, string) {
+	switch view {
+	case ViewHeadline:
+		return "", title
+	case ViewLead:
+		return title, FirstSentence(body)
+	case ViewHeadlineTitleCase:
+		return "", TitleCase(title)
+	case ViewLeadTitleCase:
+		return TitleCase(title), FirstSentence(body)
+	}
+	return title, body
+}
+
 // TopicViews returns the short views of a set with topic gold: headline
 // only, and headline plus first sentence, each with the headline as written
 // and in Title Case. Articles without a title are left out of every view.
@@ -34,7 +56,7 @@ func TopicViews(s *Set) []*Set {
 		return nil
 	}
 	var out []*Set
-	for _, view := range []string{ViewHeadline, ViewLead, ViewHeadlineTitleCase, ViewLeadTitleCase} {
+	for _, view := range ShortViews() {
 		v := &Set{Name: s.Name + "@" + view, Gold: map[string]*Gold{}}
 		for _, a := range s.Articles {
 			g := s.Gold[a.ID]
@@ -50,19 +72,13 @@ func TopicViews(s *Set) []*Set {
 			if title == "" {
 				continue
 			}
-			switch view {
-			case ViewHeadline:
+			vt, vb := ShortView(view, title, a.Body)
+			if vt == "" {
 				delete(rec, "title")
-				rec["body"] = title
-			case ViewLead:
-				rec["body"] = FirstSentence(a.Body)
-			case ViewHeadlineTitleCase:
-				delete(rec, "title")
-				rec["body"] = TitleCase(title)
-			case ViewLeadTitleCase:
-				rec["title"] = TitleCase(title)
-				rec["body"] = FirstSentence(a.Body)
+			} else {
+				rec["title"] = vt
 			}
+			rec["body"] = vb
 			raw, err := json.Marshal(rec)
 			if err != nil {
 				continue

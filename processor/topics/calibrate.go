@@ -138,8 +138,8 @@ func (c Calibration) Encode(w io.Writer, header string) error {
 // such a guess is rarer than the fit can learn from, and the model's own
 // probability is the smaller and the better estimate.
 func (t *Tagger) calibrated(s *scratch, ts []scored, i int, text float64) float64 {
-	if ts[i].text <= 0 {
-		if c := t.mclass[ts[i].node]; c >= 0 && s.modelRan {
+	if ts[i].modelOnly() {
+		if c := t.modelClass(s, ts[i].node); c >= 0 {
 			return s.prob[c]
 		}
 		return 0
@@ -148,6 +148,10 @@ func (t *Tagger) calibrated(s *scratch, ts []scored, i int, text float64) float6
 	t.calibInputs(s, ts, i, text, &f)
 	return t.calib.prob(&f)
 }
+
+// modelOnly reports a topic that only the learned model speaks for: the
+// calibration leaves it to the model's probability.
+func (tp scored) modelOnly() bool { return tp.text <= 0 }
 
 // calibInputs fills f with the inputs of top-level candidate i of ts (sorted
 // by evidence, best first).
@@ -168,7 +172,7 @@ func (t *Tagger) calibInputs(s *scratch, ts []scored, i int, text float64, f *[c
 		f[3] = math.Min(rival/e, maxRivalRatio)
 	}
 	f[4], f[5] = 0, 0
-	if c := t.mclass[ts[i].node]; c >= 0 && s.modelRan {
+	if c := t.modelClass(s, ts[i].node); c >= 0 {
 		f[4] = s.prob[c]
 		if c == s.modelTop {
 			f[5] = 1
@@ -213,7 +217,7 @@ func (t *Tagger) FitCalibration(ex []CalibrationExample, l2 float64) (Calibratio
 		var buf [32]scored
 		ts, text := t.rank(s, buf[:0])
 		for i := 0; i < len(ts) && i < calibCandidates; i++ {
-			if ts[i].text <= 0 {
+			if ts[i].modelOnly() {
 				continue
 			}
 			var f [calibFeatures]float64

@@ -39,7 +39,7 @@ func (t *Tagger) rank(s *scratch, buf []scored) ([]scored, float64) {
 	for _, n := range v.tops {
 		if r := float64(s.sub[n]); r > 0 && len(ts) < cap(buf) {
 			own := r
-			if c := t.mclass[n]; c >= 0 && s.modelRan {
+			if c := t.modelClass(s, n); c >= 0 {
 				own = math.Max(0, r-float64(t.modelEvidence(s, c)))
 			}
 			ts = append(ts, scored{node: n, text: own})

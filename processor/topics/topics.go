@@ -79,7 +79,7 @@ type Tagger struct {
 	model    *model
 	mnodes   []int        // vocabulary node of each model class
 	mclass   []int        // model class of each vocabulary node, -1 for none
-	calib    *Calibration // nil: scores are the evidence's strength
+	calib    *Calibration // nil: no probabilities (Config.NoCalibration)
 	sport    int          // node of the sport topic, -1 if absent
 	ents     EntityTopics
 	notNames map[uint64]struct{} // words that alone are no name, by name key
@@ -525,6 +525,15 @@ func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.En
 		}
 	}
 	mark(SourceModel)
+}
+
+// modelClass is the learned model's class for vocabulary node n, -1 when
+// the model has none for it or did not run on this text.
+func (t *Tagger) modelClass(s *scratch, n int) int {
+	if !s.modelRan {
+		return -1
+	}
+	return t.mclass[n]
 }
 
 // modelEvidence is the evidence the learned model gives its class c.

@@ -59,8 +59,8 @@ func writeCalibration(out, labels string, l2 float64, docs []doc, skip map[strin
 		return err
 	}
 	var cex []topics.CalibrationExample
-	views := []string{"whole", "headline", "lead", "headline-tc", "lead-tc"}
-	var right [5]int
+	views := append([]string{"whole"}, eval.ShortViews()...)
+	right := make([]int, len(views))
 	top := tagger.TopLevel()
 	n := 0
 	for _, d := range docs {
@@ -69,17 +69,11 @@ func writeCalibration(out, labels string, l2 float64, docs []doc, skip map[strin
 			continue
 		}
 		n++
-		lead := eval.FirstSentence(d.body)
-		for i, v := range [][2]string{
-			{d.title, d.body},
-			{"", d.title},
-			{d.title, lead},
-			{"", eval.TitleCase(d.title)},
-			{eval.TitleCase(d.title), lead},
-		} {
+		for i, v := range views {
+			vt, vb := eval.ShortView(v, d.title, d.body) // "whole" is no short view: the article as it is
 			title, body := new(text.Doc), new(text.Doc)
-			title.Reset(v[0])
-			body.Reset(v[1])
+			title.Reset(vt)
+			body.Reset(vb)
 			ex := topics.CalibrationExample{Title: title, Body: body, Entities: rec.Entities(body), Codes: codes}
 			cex = append(cex, ex)
 			if ts := tagger.Topics(title, body, ex.Entities); len(ts) > 0 && isAmong(top[ts[0].Code], codes, top) {
