@@ -1,6 +1,11 @@
 package eval
 
-import "testing"
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // A hand-made article typed by the guidelines' seven types: the onto map
 // scores every type (MISC is not one of them and is ignored), and the link
@@ -57,7 +62,7 @@ func TestRepoSets(t *testing.T) {
 		name     string
 		articles int
 		ner      bool
-	}{{"modern-dev-a", 30, true}, {"modern-dev-b", 30, true}, {"modern-dev-c", 26, false}, {"modern-dev-d", 27, false}, {"modern-dev-e", 61, false}, {"wikinews-samples", 24, false}}
+	}{{"modern-dev-a", 30, true}, {"modern-dev-b", 30, true}, {"modern-dev-c", 26, false}, {"modern-dev-d", 27, false}, {"modern-dev-e", 61, false}, {"wikinews-samples", 24, false}, {"written-wire-a", 4861, false}, {"written-wire-b", 4856, false}}
 	if len(sets) != len(want) {
 		t.Fatalf("repo sets %v, want %d", sets, len(want))
 	}
@@ -72,6 +77,47 @@ func TestRepoSets(t *testing.T) {
 		}
 		if len(s.Articles) != w.articles || len(s.Gold) != w.articles || s.HasNER() != w.ner {
 			t.Errorf("%s: %d articles, %d gold lines, entities %v", s.Name, len(s.Articles), len(s.Gold), s.HasNER())
+		}
+	}
+}
+
+// The written wire items are one headline, one lead and one top-level
+// topic each; both halves cover all 17 topics and share no headline, so
+// a choice made on half a is confirmed on text it never saw.
+func TestWrittenWireSets(t *testing.T) {
+	seen := map[string]string{}
+	for _, half := range []string{"written-wire-a", "written-wire-b"} {
+		p := filepath.Join("sets", half)
+		s, err := LoadSet(half, p+articlesSuffix, p+goldSuffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		topics := map[string]bool{}
+		for _, a := range s.Articles {
+			var rec struct{ Title, Body string }
+			if err := json.Unmarshal(a.Raw, &rec); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Title == "" || rec.Body == "" || strings.Contains(rec.Body, "\n") {
+				t.Errorf("%s %s: want a headline and a one-sentence lead", half, a.ID)
+			}
+			key := strings.ToLower(rec.Title)
+			if other, dup := seen[key]; dup {
+				t.Errorf("%s %s: headline %q is also %s", half, a.ID, rec.Title, other)
+			}
+			seen[key] = half + " " + a.ID
+			g := s.Gold[a.ID]
+			if g == nil || len(g.Topics) != 1 {
+				t.Fatalf("%s %s: want exactly one gold topic", half, a.ID)
+			}
+			code, _ := g.Topics[0].(string)
+			if !strings.HasPrefix(code, "medtop:") || !strings.HasSuffix(code, "000000") {
+				t.Errorf("%s %s: %v is not a top-level topic", half, a.ID, g.Topics[0])
+			}
+			topics[code] = true
+		}
+		if len(topics) != 17 {
+			t.Errorf("%s covers %d top-level topics, want 17", half, len(topics))
 		}
 	}
 }
