@@ -212,7 +212,7 @@ func (t *Tagger) FitCalibration(ex []CalibrationExample, l2 float64) (Calibratio
 			}
 			gold[int(t.vocab.nodes[n].top)] = true
 		}
-		s := t.scratch.Get().(*scratch)
+		s := t.getScratch()
 		t.evidence(s, e.Title, e.Body, e.Entities, nil)
 		var buf [32]scored
 		ts, text := t.rank(s, buf[:0])
@@ -229,8 +229,7 @@ func (t *Tagger) FitCalibration(ex []CalibrationExample, l2 float64) (Calibratio
 			}
 			ys = append(ys, y)
 		}
-		s.reset()
-		t.scratch.Put(s)
+		t.putScratch(s)
 	}
 	if len(xs) == 0 {
 		return Calibration{}, errors.New("calibration: no text has a topic")

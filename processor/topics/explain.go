@@ -33,11 +33,8 @@ type SourceEvidence struct {
 // source gave each top-level topic. Politics' policy link, which acts on
 // the sum, is not a source of its own.
 func (t *Tagger) Explain(title, body *text.Doc, entities []event.Entity) Explanation {
-	s := t.scratch.Get().(*scratch)
-	defer func() {
-		s.reset()
-		t.scratch.Put(s)
-	}()
+	s := t.getScratch()
+	defer t.putScratch(s)
 	var ex Explanation
 	seen := map[string]float64{} // each top-level code's evidence so far
 	t.evidence(s, title, body, entities, func(source string) {

@@ -462,13 +462,19 @@ func isNameByte(c byte) bool {
 // Topics returns the article's topics, best first. title may be nil or
 // empty; entities may be nil (the entity cues are then simply absent).
 func (t *Tagger) Topics(title, body *text.Doc, entities []event.Entity) []event.Topic {
-	s := t.scratch.Get().(*scratch)
-	defer func() {
-		s.reset()
-		t.scratch.Put(s)
-	}()
+	s := t.getScratch()
+	defer t.putScratch(s)
 	t.evidence(s, title, body, entities, nil)
 	return t.decide(s)
+}
+
+// getScratch takes a cleared scratch from the pool; putScratch clears it
+// and gives it back, keeping its buffers.
+func (t *Tagger) getScratch() *scratch { return t.scratch.Get().(*scratch) }
+
+func (t *Tagger) putScratch(s *scratch) {
+	s.reset()
+	t.scratch.Put(s)
 }
 
 // The sources of evidence, in the order evidence adds them (Explain).

@@ -215,8 +215,8 @@ func TestWikinewsSanity(t *testing.T) {
 func TestMatching(t *testing.T) {
 	tg := newTagger(t, Config{NoIPTC: true, NoDeep: true, MinRelative: 0.01, MinScore: 0.01})
 	raw := func(title, body string, ents []event.Entity) map[string]float64 {
-		s := tg.scratch.Get().(*scratch)
-		defer func() { s.reset(); tg.scratch.Put(s) }()
+		s := tg.getScratch()
+		defer tg.putScratch(s)
 		tw := float32(tg.cfg.TitleWeight)
 		tg.scan(s, text.New(title), tw, 0, tw)
 		tg.scan(s, text.New(body), 1, 0, 1)

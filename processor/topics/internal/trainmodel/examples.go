@@ -64,10 +64,7 @@ func examples(docs []doc, leaveOut map[string]bool, hand map[string]string, lex 
 				ex = append(ex, topics.Example{Body: strings.Join(words[i:min(len(words), i+o.chunk)], " "), Code: code})
 			}
 		}
-		n := len(ex) - first
-		for r := 1; r < reps; r++ {
-			ex = append(ex, ex[first:first+n]...)
-		}
+		ex = appendRepeated(ex, reps-1, ex[first:]...)
 	}
 	if o.iptcRepeat > 0 {
 		// The IPTC vocabulary's own labels and definitions: short texts
@@ -82,10 +79,8 @@ func examples(docs []doc, leaveOut map[string]bool, hand map[string]string, lex 
 			if !ok || r["retired"] == "yes" {
 				continue
 			}
-			for i := 0; i < o.iptcRepeat; i++ {
-				ex = append(ex, topics.Example{Body: r["label_en"], Code: code},
-					topics.Example{Title: r["label_en"], Body: r["definition_en"], Code: code})
-			}
+			ex = appendRepeated(ex, o.iptcRepeat, topics.Example{Body: r["label_en"], Code: code},
+				topics.Example{Title: r["label_en"], Body: r["definition_en"], Code: code})
 			n++
 		}
 		fmt.Fprintf(os.Stderr, "trainmodel: %d IPTC concepts as examples\n", n)
@@ -101,9 +96,7 @@ func examples(docs []doc, leaveOut map[string]bool, hand map[string]string, lex 
 			if !ok {
 				continue
 			}
-			for i := 0; i < o.namesRepeat; i++ {
-				ex = append(ex, topics.Example{Body: nm.name, Code: code})
-			}
+			ex = appendRepeated(ex, o.namesRepeat, topics.Example{Body: nm.name, Code: code})
 			n++
 		}
 		fmt.Fprintf(os.Stderr, "trainmodel: %d known names as examples\n", n)
@@ -130,4 +123,13 @@ func examples(docs []doc, leaveOut map[string]bool, hand map[string]string, lex 
 		fmt.Fprintf(os.Stderr, "trainmodel: %d gazetteer names as examples\n", n)
 	}
 	return ex, perCode, nil
+}
+
+// appendRepeated appends the examples to dst n times, in order: an example
+// given n times weighs n times in training.
+func appendRepeated(dst []topics.Example, n int, ex ...topics.Example) []topics.Example {
+	for range n {
+		dst = append(dst, ex...)
+	}
+	return dst
 }
