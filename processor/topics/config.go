@@ -42,13 +42,19 @@ type Config struct {
 	// NoIPTC leaves out the evidence derived from the IPTC labels and
 	// definitions (the other ablation).
 	NoIPTC bool
-	// NoModel leaves out the learned model (an ablation, and how the
-	// model's training labels are made).
+	// NoModel leaves out the learned model, both parts (an ablation, and
+	// how the model's training labels are made).
 	NoModel bool
+	// NoVectors leaves out the learned model's word-vector part (an
+	// ablation).
+	NoVectors bool
 	// ModelWeight is the evidence the learned model adds, spread over the
 	// top-level topics by its probabilities: decisive for a headline,
 	// negligible beside a full article's lexicon evidence.
 	ModelWeight float64
+	// VectorWeight is the evidence the learned model's word-vector part
+	// adds, spread over the top-level topics by its probabilities.
+	VectorWeight float64
 	// EntityWeight is the evidence of one mention of a known entity (a
 	// club, a company, a legislator); an entity mentioned n times counts
 	// 1+ln n mentions.
@@ -60,6 +66,9 @@ type Config struct {
 	// ModelData replaces the embedded learned model with a model file as
 	// TrainModel writes it (nil: the embedded one).
 	ModelData []byte
+	// VectorModelData replaces the embedded word-vector model
+	// (data/wordvec-model.txt) with one as TrainVectorModel writes it.
+	VectorModelData []byte
 	// NoKnownPeople leaves out the names of data/known-people.txt, which
 	// count at tagging time but play no part in making the learned model:
 	// the tagger that labels the model's training text is built without
@@ -84,6 +93,7 @@ func DefaultConfig() Config {
 		DeepMinShare:    0.4,
 		MaxTopics:       6,
 		ModelWeight:     3,
+		VectorWeight:    2.5,
 		EntityWeight:    2,
 	}
 }
@@ -104,6 +114,7 @@ func (c Config) withDefaults() Config {
 	set(&c.DeepMinEvidence, d.DeepMinEvidence)
 	set(&c.DeepMinShare, d.DeepMinShare)
 	set(&c.ModelWeight, d.ModelWeight)
+	set(&c.VectorWeight, d.VectorWeight)
 	set(&c.EntityWeight, d.EntityWeight)
 	if c.MaxTopics == 0 {
 		c.MaxTopics = d.MaxTopics
@@ -125,6 +136,7 @@ func (c Config) Validate() error {
 	pos("MinEvidence", c.MinEvidence)
 	pos("DeepMinEvidence", c.DeepMinEvidence)
 	pos("ModelWeight", c.ModelWeight)
+	pos("VectorWeight", c.VectorWeight)
 	pos("EntityWeight", c.EntityWeight)
 	frac := func(name string, v float64) {
 		if !(v >= 0 && v <= 1) {

@@ -16,8 +16,8 @@ type Explanation struct {
 	// Sources holds, in the order the tagger adds them, each source's
 	// evidence per top-level code (codes it gave nothing are absent).
 	Sources []SourceEvidence `json:"sources"`
-	// Model is the learned model's probability per top-level code (empty
-	// when the model did not run).
+	// Model is the learned model's probability per top-level code, its
+	// two parts' mixture (empty when the model did not run).
 	Model map[string]float64 `json:"model,omitempty"`
 	// Topics is what Topics returns for the same text.
 	Topics []event.Topic `json:"topics"`

@@ -22,7 +22,7 @@ func TestExplainAgreesWithTopics(t *testing.T) {
 		for _, s := range ex.Sources {
 			sources = append(sources, s.Source)
 		}
-		if want := []string{SourceLexicon, SourceEntityCues, SourceKnownEntities, SourceHeadlineNames, SourceModel}; !reflect.DeepEqual(sources, want) {
+		if want := []string{SourceLexicon, SourceEntityCues, SourceKnownEntities, SourceHeadlineNames, SourceModel, SourceWordVectors}; !reflect.DeepEqual(sources, want) {
 			t.Fatalf("%s: sources %v, want %v", a.ID, sources, want)
 		}
 		sum := 0.0
@@ -54,7 +54,7 @@ func TestExplainNamesTheSource(t *testing.T) {
 			for _, s := range ex.Sources {
 				got := s.Evidence[sport]
 				switch s.Source {
-				case SourceLexicon, SourceModel: // they read the words, not the name
+				case SourceLexicon, SourceModel, SourceWordVectors: // they read the words, not the name
 				case tc.source:
 					if got < 1 {
 						t.Errorf("%s gave sport %.2f, want the name's evidence: %+v", s.Source, got, ex.Sources)

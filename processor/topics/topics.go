@@ -21,11 +21,13 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/newsenrich/newsenrich/event"
 	"github.com/newsenrich/newsenrich/processor/text"
+	"github.com/newsenrich/newsenrich/processor/topics/internal/wordvec"
 )
 
 //go:embed data/iptc-mediatopics.tsv
@@ -39,6 +41,12 @@ var notice string
 
 //go:embed data/model.bin.gz
 var modelFile []byte
+
+//go:embed data/wordvec.bin.gz
+var wordVectorsGz []byte
+
+//go:embed data/wordvec-model.txt
+var vecModelFile string
 
 //go:embed data/entity-topics.tsv.gz
 var entityTopicsGz []byte
@@ -77,10 +85,12 @@ type Tagger struct {
 	lex      lexicon
 	policy   []policyLink
 	model    *model
-	mnodes   []int        // vocabulary node of each model class
-	mclass   []int        // model class of each vocabulary node, -1 for none
-	calib    *Calibration // nil: no probabilities (Config.NoCalibration)
-	sport    int          // node of the sport topic, -1 if absent
+	vec      *vecModel      // the learned model's word-vector part (nil: left out)
+	vecTab   *wordvec.Table // its vectors
+	mnodes   []int          // vocabulary node of each model class
+	mclass   []int          // model class of each vocabulary node, -1 for none
+	calib    *Calibration   // nil: no probabilities (Config.NoCalibration)
+	sport    int            // node of the sport topic, -1 if absent
 	ents     EntityTopics
 	notNames map[uint64]struct{} // words that alone are no name, by name key
 	shared   map[uint64]struct{} // one-word names that may be a person's or a word (sharedWords)
@@ -140,6 +150,11 @@ func New(cfg Config) (*Tagger, error) {
 			t.mclass[n] = i
 		}
 		t.model = m
+		if !cfg.NoVectors {
+			if err := t.loadVectors(cfg); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if !cfg.NoCalibration {
 		c, err := ParseCalibration(strings.NewReader(calibrationFile))
@@ -205,7 +220,12 @@ type scratch struct {
 	// (bytes); an entity named only there is no evidence
 	creditBefore, creditAfter int
 	feats                     []uint64  // learned-model features
-	prob                      []float64 // learned-model probabilities
+	prob                      []float64 // learned-model probabilities (both parts)
+	vprob                     []float64 // the word-vector part's probabilities
+	learned                   []float32 // evidence the learned model gave each class
+	pieces                    []int32   // the word-vector part's input pieces
+	pieceScratch              wordvec.Scratch
+	vec                       []float32 // the text's vector
 	modelRan                  bool      // prob holds this text's probabilities
 	modelTop                  int       // the model's most probable class
 }
@@ -483,7 +503,8 @@ const (
 	SourceEntityCues    = "entity-cues"    // words in ORG names ("plc", "FC")
 	SourceKnownEntities = "known-entities" // the entity stage's entities found in the gazetteer
 	SourceHeadlineNames = "headline-names" // a headline's known names looked up directly
-	SourceModel         = "model"          // the learned model
+	SourceModel         = "model"          // the learned model's hashed part
+	SourceWordVectors   = "word-vectors"   // the learned model's word-vector part
 )
 
 // evidence gathers every source's evidence for the text into s; done, when
@@ -515,22 +536,96 @@ func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.En
 	if t.model != nil {
 		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens, t.model.grams)
 		if len(s.feats) > 0 {
-			if len(s.prob) < len(t.mnodes) {
-				s.prob = make([]float64, len(t.mnodes))
-			}
-			t.model.predict(s.feats, s.prob[:len(t.mnodes)])
-			s.modelRan, s.modelTop = true, 0
-			for c, n := range t.mnodes {
-				if s.prob[c] > s.prob[s.modelTop] {
-					s.modelTop = c
-				}
-				if w := t.modelEvidence(s, c); w > 0 {
-					s.addNode(n, w)
-				}
-			}
+			t.learnedModel(s, title, body, mark)
+			return
 		}
 	}
 	mark(SourceModel)
+	if t.vec != nil {
+		mark(SourceWordVectors)
+	}
+}
+
+// learnedModel adds the learned model's evidence: the hashed part's, then
+// the word-vector part's, each its weight spread over the topics by its
+// probabilities. s.prob becomes the two parts' mixture in the proportion of
+// their weights, which the calibration reads as the learned model's
+// probability.
+func (t *Tagger) learnedModel(s *scratch, title, body *text.Doc, mark func(string)) {
+	nc := len(t.mnodes)
+	if len(s.prob) < nc {
+		s.prob, s.vprob, s.learned = make([]float64, nc), make([]float64, nc), make([]float32, nc)
+	}
+	prob, learned := s.prob[:nc], s.learned[:nc]
+	t.model.predict(s.feats, prob)
+	s.modelRan = true
+	mw := t.cfg.ModelWeight
+	for c, n := range t.mnodes {
+		learned[c] = 0
+		if w := float32(mw * prob[c]); w > 1e-3 {
+			learned[c] = w
+			s.addNode(n, w)
+		}
+	}
+	mark(SourceModel)
+	if t.vec != nil {
+		s.pieces = appendPieces(s.pieces[:0], &s.pieceScratch, t.vecTab, title, body)
+		if len(s.vec) < t.vecTab.Dims() {
+			s.vec = make([]float32, t.vecTab.Dims())
+		}
+		if t.vecTab.Sum(s.vec, s.pieces) {
+			vprob, vw := s.vprob[:nc], t.cfg.VectorWeight
+			t.vec.predict(s.vec, vprob)
+			for c, n := range t.mnodes {
+				if w := float32(vw * vprob[c]); w > 1e-3 {
+					learned[c] += w
+					s.addNode(n, w)
+				}
+				prob[c] = (mw*prob[c] + vw*vprob[c]) / (mw + vw)
+			}
+		}
+		mark(SourceWordVectors)
+	}
+	s.modelTop = 0
+	for c := range prob {
+		if prob[c] > prob[s.modelTop] {
+			s.modelTop = c
+		}
+	}
+}
+
+// loadVectors loads the word-vector part of the learned model, whose classes
+// must be the hashed part's, in the same order.
+func (t *Tagger) loadVectors(cfg Config) error {
+	src := vecModelFile
+	if cfg.VectorModelData != nil {
+		src = string(cfg.VectorModelData)
+	}
+	vm, err := parseVecModel(src)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(vm.classes, t.model.classes) {
+		return fmt.Errorf("topics: the word-vector model's classes %v are not the learned model's %v", vm.classes, t.model.classes)
+	}
+	tab, err := embeddedVectors()
+	if err != nil {
+		return err
+	}
+	if vm.dims != tab.Dims() {
+		return fmt.Errorf("topics: the word-vector model reads %d dimensions, the vectors have %d", vm.dims, tab.Dims())
+	}
+	t.vec, t.vecTab = vm, tab
+	return nil
+}
+
+// embeddedVectors parses data/wordvec.bin.gz.
+func embeddedVectors() (*wordvec.Table, error) {
+	tab, err := wordvec.Parse(wordVectorsGz)
+	if err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	return tab, nil
 }
 
 // modelClass is the learned model's class for vocabulary node n, -1 when
@@ -542,13 +637,9 @@ func (t *Tagger) modelClass(s *scratch, n int) int {
 	return t.mclass[n]
 }
 
-// modelEvidence is the evidence the learned model gives its class c.
-func (t *Tagger) modelEvidence(s *scratch, c int) float32 {
-	if w := float32(t.cfg.ModelWeight * s.prob[c]); w > 1e-3 {
-		return w
-	}
-	return 0
-}
+// modelEvidence is the evidence the learned model (both parts) gave its
+// class c.
+func (t *Tagger) modelEvidence(s *scratch, c int) float32 { return s.learned[c] }
 
 // TopLevel maps every code the tagger can emit to its top-level topic code
 // (for scoring against top-level gold labels, e.g. score.py --topic-map).

@@ -17,13 +17,14 @@ import (
 // writeCalibration fits the topic stage's score calibration on the
 // hand-labelled articles of the gold files labels matches and writes it to
 // out. The articles are read by the whole topic stage (entities, knowledge
-// base, lexicon) with a learned model trained like the shipped one but
-// without them (build leaves them out), so that the fit sees the model as it
+// base, lexicon) with a learned model (both parts) trained like the shipped
+// one but without them (build leaves them out), so that the fit sees the model as it
 // is on text it never read. Each article counts in every view the eval
 // command scores: whole, headline, headline and first sentence, and both
 // short views in Title Case.
 func writeCalibration(out, labels string, l2 float64, docs []doc, skip map[string]bool,
-	build func(leaveOut map[string]bool) ([]topics.Example, map[string]int, error), opt topics.TrainOptions) error {
+	build func(leaveOut map[string]bool) ([]topics.Example, map[string]int, error), opt topics.TrainOptions,
+	vopt topics.VectorTrainOptions) error {
 	files, err := filepath.Glob(labels)
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("-calibration-labels %q matches no file", labels)
@@ -46,11 +47,15 @@ func writeCalibration(out, labels string, l2 float64, docs []doc, skip map[strin
 	if err := topics.TrainModel(ex, opt, &model); err != nil {
 		return err
 	}
+	var vecModel bytes.Buffer
+	if err := topics.TrainVectorModel(ex, vopt, "", &vecModel); err != nil {
+		return err
+	}
 	ents, err := engine.TopicEntities()
 	if err != nil {
 		return err
 	}
-	tagger, err := topics.New(topics.Config{ModelData: model.Bytes(), Entities: ents, NoCalibration: true})
+	tagger, err := topics.New(topics.Config{ModelData: model.Bytes(), VectorModelData: vecModel.Bytes(), Entities: ents, NoCalibration: true})
 	if err != nil {
 		return err
 	}

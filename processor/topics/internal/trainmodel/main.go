@@ -65,6 +65,7 @@ func run() error {
 	namesRepeat := flag.Int("names-repeat", 1, "times each known name is an example (0 = none)")
 	gazNames := flag.Int("gazetteer-names", 0, "names of the generated gazetteer (-entities-in) given as examples, at most this many per top-level topic, spread evenly over the file (0 = none)")
 	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
+	vecOut := flag.String("vectors-out", "processor/topics/data/wordvec-model.txt", "word-vector model output (empty: skip)")
 	calibOut := flag.String("calibration-out", "processor/topics/data/calibration.txt", "score calibration output (empty: skip)")
 	calibLabels := flag.String("calibration-labels", "processor/entities/train/wikinews/train*.gold.jsonl", "glob of gold JSONL files ({id, topics}) whose articles the score calibration is fitted on; the model the fit reads is trained without them")
 	calibL2 := flag.Float64("calibration-l2", 1, "ridge penalty of the calibration fit")
@@ -160,6 +161,21 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d bytes)\n", *out, buf.Len())
+	vopt := topics.VectorTrainOptions{Seed: 1}
+	if *vecOut != "" {
+		var vb bytes.Buffer
+		header := fmt.Sprintf(`Word-vector part of the topic stage's learned model (processor/topics/vecmodel.go),
+written by trainmodel: multinomial logistic regression over each text's mean
+WordPiece vector (data/wordvec.bin.gz), fitted on the %d examples of the
+hashed part.`, len(ex))
+		if err := topics.TrainVectorModel(ex, vopt, header, &vb); err != nil {
+			return err
+		}
+		if err := os.WriteFile(*vecOut, vb.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d bytes)\n", *vecOut, vb.Len())
+	}
 	if *entsOut != "" {
 		n, err := writeGazetteer(*data, *entsOut)
 		if err != nil {
@@ -168,7 +184,7 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d names)\n", *entsOut, n)
 	}
 	if *calibOut != "" {
-		return writeCalibration(*calibOut, *calibLabels, *calibL2, docs, skip, build, opt)
+		return writeCalibration(*calibOut, *calibLabels, *calibL2, docs, skip, build, opt, vopt)
 	}
 	return nil
 }
