@@ -128,6 +128,9 @@ type VectorTrainOptions struct {
 	L2     float64 // penalty on the squared weights (default 1e-5)
 	Batch  int     // examples per step (default 512)
 	Seed   int64
+	// Balance weighs each example by (mean class size / its class size)^Balance,
+	// as TrainOptions.Balance does.
+	Balance float64
 }
 
 // TrainVectorModel fits the word-vector model on the examples (multinomial
@@ -186,6 +189,22 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 	if n == 0 {
 		return fmt.Errorf("train: no usable examples")
 	}
+	count := make([]float64, nc)
+	for _, y := range Y {
+		count[y]++
+	}
+	nonEmpty := 0.0
+	for _, c := range count {
+		if c > 0 {
+			nonEmpty++
+		}
+	}
+	cw := make([]float64, nc)
+	for c := range cw {
+		if count[c] > 0 {
+			cw[c] = math.Pow(float64(n)/nonEmpty/count[c], opt.Balance)
+		}
+	}
 	// parameters: nc rows of d weights and a bias, with Adam's moments
 	np := nc * (d + 1)
 	W := make([]float64, np)
@@ -215,12 +234,14 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 				}
 				softmax(p)
 				p[Y[i]]--
+				wi := cw[Y[i]]
 				for c := 0; c < nc; c++ {
+					gc := p[c] * wi
 					gr := g[c*(d+1) : c*(d+1)+d+1]
 					for k, xv := range x {
-						gr[k] += p[c] * float64(xv)
+						gr[k] += gc * float64(xv)
 					}
-					gr[d] += p[c]
+					gr[d] += gc
 				}
 			}
 			inv := 1 / float64(len(batch))

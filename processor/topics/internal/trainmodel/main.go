@@ -65,6 +65,7 @@ func run() error {
 	namesRepeat := flag.Int("names-repeat", 1, "times each known name is an example (0 = none)")
 	gazNames := flag.Int("gazetteer-names", 0, "names of the generated gazetteer (-entities-in) given as examples, at most this many per top-level topic, spread evenly over the file (0 = none)")
 	gazIn := flag.String("entities-in", "processor/topics/data/entity-topics.tsv.gz", "generated gazetteer read by -gazetteer-names")
+	vecBalance := flag.Float64("vectors-balance", 0, "class balance exponent of the word-vector part, as -balance")
 	vecOut := flag.String("vectors-out", "processor/topics/data/wordvec-model.txt", "word-vector model output (empty: skip)")
 	calibOut := flag.String("calibration-out", "processor/topics/data/calibration.txt", "score calibration output (empty: skip)")
 	calibLabels := flag.String("calibration-labels", "processor/entities/train/wikinews/train*.gold.jsonl", "glob of gold JSONL files ({id, topics}) whose articles the score calibration is fitted on; the model the fit reads is trained without them")
@@ -161,7 +162,7 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "trainmodel: wrote %s (%d bytes)\n", *out, buf.Len())
-	vopt := topics.VectorTrainOptions{Seed: 1}
+	vopt := topics.VectorTrainOptions{Seed: 1, Balance: *vecBalance}
 	if *vecOut != "" {
 		var vb bytes.Buffer
 		header := fmt.Sprintf(`Word-vector part of the topic stage's learned model (processor/topics/vecmodel.go),
