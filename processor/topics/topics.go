@@ -9,8 +9,10 @@
 // per phrase prefix); repeated words count less each time, title words count
 // more, and evidence for a deeper concept rolls up to its top-level topic.
 // Beside the lexicon, known entities (an embedded gazetteer, or any
-// EntityTopics such as a knowledge base) and a small learned model
-// (data/model.bin.gz) add evidence, and a headline's known names are looked
+// EntityTopics such as a knowledge base) and a small learned model add
+// evidence: a hashed linear classifier (data/model.bin.gz) and one over word
+// vectors derived from a sentence encoder (vecmodel.go), which knows names no
+// list holds. A headline's known names are also looked
 // up directly where the entity stage missed them (headlines.go), so that a
 // headline alone still gets its best topic: every text with words gets one,
 // scored by the strength of its evidence, with the calibrated probability
