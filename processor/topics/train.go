@@ -54,15 +54,9 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 	if g := opt.Grams; !g.valid() {
 		return fmt.Errorf("train: letter n-grams %d-%d: want 2 <= min <= max <= 8", g.Min, g.Max)
 	}
-	v, err := parseVocabulary(iptcTSV)
+	classes, index, err := topClasses()
 	if err != nil {
 		return err
-	}
-	classes := make([]string, len(v.tops))
-	index := map[string]int{}
-	for i, n := range v.tops {
-		classes[i] = v.nodes[n].code
-		index[v.nodes[n].code] = i
 	}
 	nc := len(classes)
 	type item struct {
@@ -94,22 +88,11 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 	}
 	W := make([]float64, opt.Buckets*nc)
 	bias := make([]float64, nc)
-	count := make([]float64, nc)
-	for _, it := range items {
-		count[it.y]++
+	labels := make([]int, len(items))
+	for i, it := range items {
+		labels[i] = it.y
 	}
-	cw := make([]float64, nc)
-	nonEmpty := 0.0
-	for _, c := range count {
-		if c > 0 {
-			nonEmpty++
-		}
-	}
-	for c := range cw {
-		if count[c] > 0 {
-			cw[c] = math.Pow(float64(len(items))/nonEmpty/count[c], opt.Balance)
-		}
-	}
+	cw := classWeights(labels, nc, opt.Balance)
 	rng := rand.New(rand.NewSource(opt.Seed))
 	p := make([]float64, nc)
 	for ep := 0; ep < opt.Epochs; ep++ {
@@ -162,6 +145,45 @@ func TrainModel(ex []Example, opt TrainOptions, w io.Writer) error {
 		}
 	}
 	return m.encode(w)
+}
+
+// topClasses returns the 17 top-level codes in the vocabulary's order, the
+// classes of both parts of the learned model, and each code's index.
+func topClasses() ([]string, map[string]int, error) {
+	v, err := parseVocabulary(iptcTSV)
+	if err != nil {
+		return nil, nil, err
+	}
+	classes := make([]string, len(v.tops))
+	index := make(map[string]int, len(v.tops))
+	for i, n := range v.tops {
+		classes[i] = v.nodes[n].code
+		index[v.nodes[n].code] = i
+	}
+	return classes, index, nil
+}
+
+// classWeights weighs each class by (mean class size / its size)^balance
+// over the classes that have examples: 0 keeps the corpus's mix, 1 weighs
+// every class equally.
+func classWeights(labels []int, nc int, balance float64) []float64 {
+	count := make([]float64, nc)
+	for _, y := range labels {
+		count[y]++
+	}
+	nonEmpty := 0.0
+	for _, c := range count {
+		if c > 0 {
+			nonEmpty++
+		}
+	}
+	cw := make([]float64, nc)
+	for c := range cw {
+		if count[c] > 0 {
+			cw[c] = math.Pow(float64(len(labels))/nonEmpty/count[c], balance)
+		}
+	}
+	return cw
 }
 
 func softmax(p []float64) {

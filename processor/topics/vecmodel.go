@@ -154,19 +154,13 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 	if err != nil {
 		return err
 	}
-	v, err := parseVocabulary(iptcTSV)
+	classes, index, err := topClasses()
 	if err != nil {
 		return err
 	}
-	classes := make([]string, len(v.tops))
-	index := map[string]int{}
-	for i, n := range v.tops {
-		classes[i] = v.nodes[n].code
-		index[v.nodes[n].code] = i
-	}
 	nc, d := len(classes), tab.Dims()
-	var X []float32
-	var Y []int
+	var xs []float32
+	var ys []int
 	var td, bd text.Doc
 	var ids []int32
 	var sc wordvec.Scratch
@@ -182,30 +176,41 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 		if !tab.Sum(vec, ids) {
 			continue
 		}
-		X = append(X, vec...)
-		Y = append(Y, y)
+		xs = append(xs, vec...)
+		ys = append(ys, y)
 	}
-	n := len(Y)
-	if n == 0 {
+	if len(ys) == 0 {
 		return fmt.Errorf("train: no usable examples")
 	}
-	count := make([]float64, nc)
-	for _, y := range Y {
-		count[y]++
-	}
-	nonEmpty := 0.0
-	for _, c := range count {
-		if c > 0 {
-			nonEmpty++
+	W := fitSoftmax(xs, ys, d, nc, classWeights(ys, nc, opt.Balance), opt)
+	bw := bufio.NewWriter(w)
+	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
+		if l != "" {
+			fmt.Fprintf(bw, "# %s\n", l)
 		}
 	}
-	cw := make([]float64, nc)
-	for c := range cw {
-		if count[c] > 0 {
-			cw[c] = math.Pow(float64(n)/nonEmpty/count[c], opt.Balance)
+	fmt.Fprintf(bw, "%s\ndims %d\n", vecMagic, d)
+	for c, code := range classes {
+		row := W[c*(d+1) : c*(d+1)+d+1]
+		bw.WriteString(code)
+		bw.WriteByte(' ')
+		bw.WriteString(strconv.FormatFloat(row[d], 'g', 6, 32))
+		for _, x := range row[:d] {
+			bw.WriteByte(' ')
+			bw.WriteString(strconv.FormatFloat(x, 'g', 6, 32))
 		}
+		bw.WriteByte('\n')
 	}
-	// parameters: nc rows of d weights and a bias, with Adam's moments
+	return bw.Flush()
+}
+
+// fitSoftmax fits multinomial logistic regression to the rows of xs (d
+// columns each) and their labels ys, each example weighed by its class's
+// weight, with Adam on shuffled mini-batches. It returns nc rows of d
+// weights and a bias.
+func fitSoftmax(xs []float32, ys []int, d, nc int, cw []float64, opt VectorTrainOptions) []float64 {
+	n := len(ys)
+	// nc rows of d weights and a bias, with Adam's moments
 	np := nc * (d + 1)
 	W := make([]float64, np)
 	m1, m2, g := make([]float64, np), make([]float64, np), make([]float64, np)
@@ -223,7 +228,7 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 			batch := order[lo:min(n, lo+opt.Batch)]
 			clear(g)
 			for _, i := range batch {
-				x := X[i*d : i*d+d]
+				x := xs[i*d : i*d+d]
 				for c := 0; c < nc; c++ {
 					row := W[c*(d+1) : c*(d+1)+d+1]
 					z := row[d]
@@ -233,8 +238,8 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 					p[c] = z
 				}
 				softmax(p)
-				p[Y[i]]--
-				wi := cw[Y[i]]
+				p[ys[i]]--
+				wi := cw[ys[i]]
 				for c := 0; c < nc; c++ {
 					gc := p[c] * wi
 					gr := g[c*(d+1) : c*(d+1)+d+1]
@@ -259,23 +264,5 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 			}
 		}
 	}
-	bw := bufio.NewWriter(w)
-	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
-		if l != "" {
-			fmt.Fprintf(bw, "# %s\n", l)
-		}
-	}
-	fmt.Fprintf(bw, "%s\ndims %d\n", vecMagic, d)
-	for c, code := range classes {
-		row := W[c*(d+1) : c*(d+1)+d+1]
-		bw.WriteString(code)
-		bw.WriteByte(' ')
-		bw.WriteString(strconv.FormatFloat(row[d], 'g', 6, 32))
-		for _, x := range row[:d] {
-			bw.WriteByte(' ')
-			bw.WriteString(strconv.FormatFloat(x, 'g', 6, 32))
-		}
-		bw.WriteByte('\n')
-	}
-	return bw.Flush()
+	return W
 }
