@@ -118,15 +118,21 @@ func ParseCalibration(r io.Reader) (Calibration, error) {
 
 func calibIndex(name string) int { return slices.Index(calibNames[:], name) }
 
+// writeComment writes each non-empty line of header as a "# " comment line,
+// as the data files trainmodel writes open.
+func writeComment(w *bufio.Writer, header string) {
+	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
+		if l != "" {
+			fmt.Fprintf(w, "# %s\n", l)
+		}
+	}
+}
+
 // Encode writes the calibration in the format ParseCalibration reads, after
 // the comment lines of header.
 func (c Calibration) Encode(w io.Writer, header string) error {
 	bw := bufio.NewWriter(w)
-	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
-		if l != "" {
-			fmt.Fprintf(bw, "# %s\n", l)
-		}
-	}
+	writeComment(bw, header)
 	for i, n := range calibNames {
 		fmt.Fprintf(bw, "%s %s\n", n, strconv.FormatFloat(c.Weights[i], 'f', 6, 64))
 	}

@@ -191,12 +191,21 @@ func New(cfg Config) (*Tagger, error) {
 	for i := 1; i < len(t.damp); i++ {
 		t.damp[i] = float32(1 / math.Sqrt(float64(i)))
 	}
+	dims := 0
+	if t.vecTab != nil {
+		dims = t.vecTab.Dims()
+	}
 	t.scratch.New = func() any {
+		nc := len(t.mnodes)
 		return &scratch{
 			hits:        make([]uint8, len(t.lex.terms.slots)),
 			node:        make([]float32, len(v.nodes)),
 			sub:         make([]float32, len(v.nodes)),
 			creditAfter: math.MaxInt,
+			prob:        make([]float64, nc),
+			vprob:       make([]float64, nc),
+			learned:     make([]float32, nc),
+			vec:         make([]float32, dims),
 		}
 	}
 	return t, nil
@@ -222,12 +231,12 @@ type scratch struct {
 	// (bytes); an entity named only there is no evidence
 	creditBefore, creditAfter int
 	feats                     []uint64  // learned-model features
-	prob                      []float64 // learned-model probabilities (both parts)
-	vprob                     []float64 // the word-vector part's probabilities
+	prob                      []float64 // learned-model probabilities (both parts), one per class
+	vprob                     []float64 // the word-vector part's probabilities, one per class
 	learned                   []float32 // evidence the learned model gave each class
 	pieces                    []int32   // the word-vector part's input pieces
 	pieceScratch              wordvec.Scratch
-	vec                       []float32 // the text's vector
+	vec                       []float32 // the text's vector (Table.Dims)
 	modelRan                  bool      // prob holds this text's probabilities
 	modelTop                  int       // the model's most probable class
 }
@@ -537,62 +546,57 @@ func (t *Tagger) evidence(s *scratch, title, body *text.Doc, entities []event.En
 	}
 	if t.model != nil {
 		s.feats = appendFeatures(s.feats[:0], title, body, modelTokens, t.model.grams)
-		if len(s.feats) > 0 {
-			t.learnedModel(s, title, body, mark)
-			return
-		}
+		s.modelRan = len(s.feats) > 0
+	}
+	if s.modelRan {
+		t.hashedEvidence(s)
 	}
 	mark(SourceModel)
 	if t.vec != nil {
+		if s.modelRan {
+			t.vectorEvidence(s, title, body)
+		}
 		mark(SourceWordVectors)
+	}
+	if s.modelRan {
+		s.modelTop = 0
+		for c, p := range s.prob {
+			if p > s.prob[s.modelTop] {
+				s.modelTop = c
+			}
+		}
 	}
 }
 
-// learnedModel adds the learned model's evidence: the hashed part's, then
-// the word-vector part's, each its weight spread over the topics by its
-// probabilities. s.prob becomes the two parts' mixture in the proportion of
-// their weights, which the calibration reads as the learned model's
-// probability.
-func (t *Tagger) learnedModel(s *scratch, title, body *text.Doc, mark func(string)) {
-	nc := len(t.mnodes)
-	if len(s.prob) < nc {
-		s.prob, s.vprob, s.learned = make([]float64, nc), make([]float64, nc), make([]float32, nc)
-	}
-	prob, learned := s.prob[:nc], s.learned[:nc]
-	t.model.predict(s.feats, prob)
-	s.modelRan = true
-	mw := t.cfg.ModelWeight
+// hashedEvidence adds the learned model's hashed part's evidence: its
+// weight spread over the topics by its probabilities, which s.prob holds.
+func (t *Tagger) hashedEvidence(s *scratch) {
+	t.model.predict(s.feats, s.prob)
 	for c, n := range t.mnodes {
-		learned[c] = 0
-		if w := float32(mw * prob[c]); w > 1e-3 {
-			learned[c] = w
+		s.learned[c] = 0
+		if w := float32(t.cfg.ModelWeight * s.prob[c]); w > 1e-3 {
+			s.learned[c] = w
 			s.addNode(n, w)
 		}
 	}
-	mark(SourceModel)
-	if t.vec != nil {
-		s.pieces = appendPieces(s.pieces[:0], &s.pieceScratch, t.vecTab, title, body)
-		if len(s.vec) < t.vecTab.Dims() {
-			s.vec = make([]float32, t.vecTab.Dims())
-		}
-		if t.vecTab.Sum(s.vec, s.pieces) {
-			vprob, vw := s.vprob[:nc], t.cfg.VectorWeight
-			t.vec.predict(s.vec, vprob)
-			for c, n := range t.mnodes {
-				if w := float32(vw * vprob[c]); w > 1e-3 {
-					learned[c] += w
-					s.addNode(n, w)
-				}
-				prob[c] = (mw*prob[c] + vw*vprob[c]) / (mw + vw)
-			}
-		}
-		mark(SourceWordVectors)
+}
+
+// vectorEvidence adds the word-vector part's evidence the same way, and
+// makes s.prob the two parts' mixture in the proportion of their weights,
+// which the calibration reads as the learned model's probability.
+func (t *Tagger) vectorEvidence(s *scratch, title, body *text.Doc) {
+	s.pieces = appendPieces(s.pieces[:0], &s.pieceScratch, t.vecTab, title, body)
+	if !t.vecTab.Mean(s.vec, s.pieces) {
+		return
 	}
-	s.modelTop = 0
-	for c := range prob {
-		if prob[c] > prob[s.modelTop] {
-			s.modelTop = c
+	t.vec.predict(s.vec, s.vprob)
+	mw, vw := t.cfg.ModelWeight, t.cfg.VectorWeight
+	for c, n := range t.mnodes {
+		if w := float32(vw * s.vprob[c]); w > 1e-3 {
+			s.learned[c] += w
+			s.addNode(n, w)
 		}
+		s.prob[c] = (mw*s.prob[c] + vw*s.vprob[c]) / (mw + vw)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // (internal/wordvec, data/wordvec.bin.gz). The hashed model knows the words
 // its training text had; the vectors carry what a sentence encoder learned
 // from far more text, so a name or a word the training text never had
-// still lands near its kind ("Nirvana", "Bellamy", "Guantanamo"). It was
+// still lands near its kind ("Springsteen", "Kershaw", "Pelosi"). It was
 // trained (internal/trainmodel) on the hashed model's examples.
 
 // vecMagic opens a word-vector model file.
@@ -173,7 +173,7 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 		td.Reset(e.Title)
 		bd.Reset(e.Body)
 		ids = appendPieces(ids[:0], &sc, tab, &td, &bd)
-		if !tab.Sum(vec, ids) {
+		if !tab.Mean(vec, ids) {
 			continue
 		}
 		xs = append(xs, vec...)
@@ -184,11 +184,7 @@ func TrainVectorModel(ex []Example, opt VectorTrainOptions, header string, w io.
 	}
 	W := fitSoftmax(xs, ys, d, nc, classWeights(ys, nc, opt.Balance), opt)
 	bw := bufio.NewWriter(w)
-	for _, l := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
-		if l != "" {
-			fmt.Fprintf(bw, "# %s\n", l)
-		}
-	}
+	writeComment(bw, header)
 	fmt.Fprintf(bw, "%s\ndims %d\n", vecMagic, d)
 	for c, code := range classes {
 		row := W[c*(d+1) : c*(d+1)+d+1]

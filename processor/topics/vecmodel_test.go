@@ -132,7 +132,7 @@ func TestTrainVectorModel(t *testing.T) {
 		var d text.Doc
 		d.Reset(e.Body)
 		ids = appendPieces(ids[:0], nil, tab, nil, &d)
-		tab.Sum(v, ids)
+		tab.Mean(v, ids)
 		m.predict(v, p)
 		best := 0
 		for c := range p {

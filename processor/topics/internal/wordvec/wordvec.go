@@ -5,9 +5,8 @@
 // The vectors come from a sentence encoder (tools/wordvec/build.py: each
 // piece run through the encoder alone, reduced to a few dimensions, stored
 // as int8). They carry what the encoder learned from a billion sentence
-// pairs: that "Nirvana" and "Marley" are music, "Bellamy" and "Davenport"
-// sport, "Guantanamo" politics — knowledge no word list of the project
-// holds. A text costs one table lookup per piece, not a transformer pass.
+// pairs: that "Springsteen" and "Beyonce" are music, "Kershaw" and "Messi"
+// sport, "Pelosi" politics — knowledge no word list of the project holds. A text costs one table lookup per piece, not a transformer pass.
 package wordvec
 
 import (
@@ -245,9 +244,6 @@ func (t *Table) appendWord(ids []int32, w []byte, limit int) []int32 {
 	mark := len(ids)
 	for start := 0; start < len(w); {
 		end := min(len(w), start+t.maxPiece)
-		for !utf8.Valid(w[start:end]) && end > start {
-			end--
-		}
 		id := int32(-1)
 		for ; end > start; end-- {
 			if end < len(w) && !utf8.RuneStart(w[end]) {
@@ -284,9 +280,9 @@ func isCJK(r rune) bool {
 		r >= 0xF900 && r <= 0xFAFF || r >= 0x2F800 && r <= 0x2FA1F
 }
 
-// Sum sets v (of length Dims) to the unit-length mean of the ids' vectors
+// Mean sets v (of length Dims) to the unit-length mean of the ids' vectors
 // and reports whether there was any.
-func (t *Table) Sum(v []float32, ids []int32) bool {
+func (t *Table) Mean(v []float32, ids []int32) bool {
 	clear(v)
 	if len(ids) == 0 {
 		return false

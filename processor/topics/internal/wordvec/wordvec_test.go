@@ -72,14 +72,14 @@ func TestAppendIDsLimit(t *testing.T) {
 	}
 }
 
-func TestSum(t *testing.T) {
+func TestMean(t *testing.T) {
 	tab := loadTable(t)
 	v := make([]float32, tab.Dims())
-	if tab.Sum(v, nil) {
+	if tab.Mean(v, nil) {
 		t.Fatal("no pieces: want false")
 	}
 	ids := tab.AppendIDs(nil, "Striker scores twice as United win the derby", 128, nil)
-	if !tab.Sum(v, ids) {
+	if !tab.Mean(v, ids) {
 		t.Fatal("want a vector")
 	}
 	var n float64
@@ -93,8 +93,8 @@ func TestSum(t *testing.T) {
 		x, y := make([]float32, tab.Dims()), make([]float32, tab.Dims())
 		ia := tab.AppendIDs(nil, a, 128, nil)
 		ib := tab.AppendIDs(nil, b, 128, nil)
-		tab.Sum(x, ia)
-		tab.Sum(y, ib)
+		tab.Mean(x, ia)
+		tab.Mean(y, ib)
 		s := 0.0
 		for k := range x {
 			s += float64(x[k]) * float64(y[k])
@@ -124,7 +124,7 @@ func BenchmarkAppendIDsSum(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ids = tab.AppendIDs(ids[:0], s, 128, &sc)
-		tab.Sum(v, ids)
+		tab.Mean(v, ids)
 	}
 }
 
@@ -140,7 +140,7 @@ func gzipped(s string) []byte {
 	return b.Bytes()
 }
 
-func BenchmarkSum128(b *testing.B) {
+func BenchmarkMean128(b *testing.B) {
 	tab := loadTable(b)
 	ids := make([]int32, 128)
 	for i := range ids {
@@ -148,7 +148,7 @@ func BenchmarkSum128(b *testing.B) {
 	}
 	v := make([]float32, tab.Dims())
 	for b.Loop() {
-		tab.Sum(v, ids)
+		tab.Mean(v, ids)
 	}
 }
 
@@ -175,7 +175,7 @@ func FuzzAppendIDs(f *testing.F) {
 				t.Fatalf("id %d out of range", id)
 			}
 		}
-		if tab.Sum(v, ids) {
+		if tab.Mean(v, ids) {
 			var n float64
 			for _, x := range v {
 				n += float64(x) * float64(x)
